@@ -1,0 +1,99 @@
+"""Screens in the Wagtail admin: invite a person, import a staff list, see the staff of a library."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lms.libraries.selectors import library_choices
+
+from . import services
+from .forms import InviteForm, StaffImportForm
+from .models import StaffImport
+from .selectors import staff_visible_to
+
+invite_required = permission_required("accounts.invite_staff", raise_exception=True)
+
+
+@invite_required
+@require_http_methods(["GET", "POST"])
+def invite(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.invitation_create(
+                email=data["email"], last_name=data["last_name"], first_name=data["first_name"],
+                patronymic=data["patronymic"], library=data["library"], position=data["position"],
+                role=data["role"], invited_by=request.user,
+            )
+        except services.AccountError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("The invitation was sent to %(email)s.") % {"email": invitation.user.email})
+            return redirect("staff_invite")
+    return render(request, "accounts/admin/invite.html",
+                  {"form": form, "page_title": _("Invite a staff member"), "header_icon": "mail"})
+
+
+@invite_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            staff_import = services.staff_import_preview(
+                data=upload.read(_read_limit()), filename=upload.name, created_by=request.user
+            )
+        except services.AccountError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("staff_import_preview", staff_import.pk)
+    return render(request, "accounts/admin/import_upload.html",
+                  {"form": form, "page_title": _("Import a staff list"), "header_icon": "upload"})
+
+
+def _read_limit() -> int:
+    from .staff_import import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES + 1  # one byte more, so that an oversized file is recognised as such
+
+
+@invite_required
+def import_preview(request, pk: int):
+    staff_import = get_object_or_404(StaffImport, pk=pk, created_by=request.user)
+    return render(request, "accounts/admin/import_preview.html", {
+        "staff_import": staff_import, "page_title": _("Staff list: check before import"), "header_icon": "upload",
+    })
+
+
+@invite_required
+@require_POST
+def import_confirm(request, pk: int):
+    staff_import = get_object_or_404(StaffImport, pk=pk, created_by=request.user)
+    try:
+        count = services.staff_import_confirm(staff_import_id=staff_import.pk, confirmed_by=request.user)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+        return redirect("staff_import_preview", staff_import.pk)
+    messages.success(request, _("%(count)d people were invited.") % {"count": count})
+    return redirect("staff_list")
+
+
+@permission_required("accounts.view_library_staff", raise_exception=True)
+def staff_list(request):
+    people = staff_visible_to(request.user)
+    library_id = request.GET.get("library")
+    if library_id and library_id.isdigit():
+        people = people.filter(library_id=int(library_id))
+    page = Paginator(people.order_by("last_name", "first_name", "pk"), 50).get_page(request.GET.get("p"))
+    return render(request, "accounts/admin/staff_list.html", {
+        "page": page,
+        "libraries": library_choices() if request.user.has_perm("accounts.view_user") else None,
+        "selected_library": library_id,
+        "page_title": _("Library staff"),
+        "header_icon": "group",
+    })

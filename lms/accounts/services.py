@@ -1,0 +1,294 @@
+"""Rules for people: registration, invitations, staff imports, roles, personal data."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.libraries.models import Library
+
+from .models import Invitation, StaffImport, User, hash_token, normalize_email
+from .roles import Role, role_group
+from .staff_import import StaffFileError, parse_staff_rows, read_table
+
+
+class AccountError(Exception):
+    """A rule was broken; the message is in the user's language and safe to show."""
+
+
+# --- Roles and profile ----------------------------------------------------------------------------------------
+
+def role_assign(*, user: User, role: str) -> None:
+    user.groups.add(role_group(role))
+    if role in (Role.TRAINER, Role.ADMINISTRATOR, Role.LIBRARY_HEAD) and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def user_register(
+    *,
+    user: User,
+    last_name: str,
+    first_name: str,
+    patronymic: str,
+    library: Library,
+    position: str,
+) -> User:
+    """Complete a self-registered user (called by the allauth adapter, inside its sign-up transaction)."""
+    user.email = normalize_email(user.email)
+    user.last_name, user.first_name, user.patronymic = last_name, first_name, patronymic
+    user.library, user.position = library, position
+    user.personal_data_consent_at = timezone.now()
+    user.personal_data_consent_version = settings.PERSONAL_DATA_CONSENT_VERSION
+    user.save()
+    role_assign(user=user, role=Role.LEARNER)
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, last_name: str, first_name: str, patronymic: str, library: Library,
+                        position: str) -> User:
+    user.last_name, user.first_name, user.patronymic = last_name, first_name, patronymic
+    user.library, user.position = library, position
+    user.save(update_fields=["last_name", "first_name", "patronymic", "library", "position"])
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    library: Library | None = None,
+    position: str = "",
+    role: str = Role.LEARNER,
+) -> User:
+    """Create a ready account with a verified address (administrators' own accounts, demo data)."""
+    from allauth.account.models import EmailAddress
+
+    email = normalize_email(email)
+    if User.objects.filter(email=email).exists():
+        raise AccountError(_("A person with this e-mail is already registered."))
+    user = User.objects.create_user(
+        email=email, password=password, last_name=last_name, first_name=first_name, patronymic=patronymic,
+        library=library, position=position,
+    )
+    role_assign(user=user, role=role)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+# --- Invitations ----------------------------------------------------------------------------------------------
+
+def _invite_new_user(
+    *, email: str, last_name: str, first_name: str, patronymic: str, library: Library | None, position: str,
+    invited_by: User | None, role: str,
+) -> Invitation:
+    user = User.objects.create_user(
+        email=email, last_name=last_name, first_name=first_name, patronymic=patronymic, library=library,
+        position=position,
+    )
+    role_assign(user=user, role=role)
+    invitation = Invitation.objects.create(user=user, invited_by=invited_by)
+    _dispatch_invitation_email(invitation)
+    return invitation
+
+
+def _dispatch_invitation_email(invitation: Invitation) -> None:
+    from .tasks import send_invitation_task
+
+    send_invitation_task.delay_on_commit(invitation.pk)
+
+
+def invitation_create(
+    *,
+    email: str,
+    last_name: str,
+    first_name: str,
+    patronymic: str = "",
+    library: Library | None,
+    position: str = "",
+    invited_by: User | None,
+    role: str = Role.LEARNER,
+) -> Invitation:
+    """Create a person's account without a password and send them a link to set one.
+
+    Refuses an address that is already registered, also when two administrators invite it at the same time
+    (the database's unique constraint decides).
+    """
+    email = normalize_email(email)
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email=email).exists():
+                raise AccountError(_("A person with this e-mail is already registered."))
+            return _invite_new_user(
+                email=email, last_name=last_name, first_name=first_name, patronymic=patronymic, library=library,
+                position=position, invited_by=invited_by, role=role,
+            )
+    except IntegrityError as exc:
+        raise AccountError(_("A person with this e-mail is already registered.")) from exc
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, invited_by: User | None) -> Invitation:
+    if user.has_usable_password():
+        raise AccountError(_("This person has already set a password."))
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now(),
+                                                                          token_hash=None)
+    invitation = Invitation.objects.create(user=user, invited_by=invited_by)
+    _dispatch_invitation_email(invitation)
+    return invitation
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once: a fresh token is made and only its hash kept. Returns whether it was sent.
+
+    Idempotent: an invitation already sent, accepted or withdrawn is left alone. If the mail server fails, the
+    transaction rolls back and the task may retry.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("user").filter(pk=invitation_id).first()
+        )
+        if invitation is None or invitation.sent_at or invitation.accepted_at:
+            return False
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = hash_token(token)
+        invitation.sent_at = timezone.now()
+        invitation.expires_at = invitation.sent_at + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+        context = {
+            "user": invitation.user,
+            "url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[token]),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        }
+        send_mail(
+            subject=settings.EMAIL_SUBJECT_PREFIX + _("Invitation to the library staff learning platform"),
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[invitation.user.email],
+        )
+        return True
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    invitation = Invitation.objects.select_related("user").filter(token_hash=hash_token(token)).first()
+    return invitation if invitation and invitation.is_usable else None
+
+
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the password, record consent and the verified address; the link works once."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("user")
+            .filter(token_hash=hash_token(token)).first()
+        )
+        if invitation is None or not invitation.is_usable:
+            raise AccountError(_("This invitation link is invalid or has expired. Ask the administrator for a new one."))
+        user = invitation.user
+        validate_password(password, user)
+        user.set_password(password)
+        user.personal_data_consent_at = timezone.now()
+        user.personal_data_consent_version = settings.PERSONAL_DATA_CONSENT_VERSION
+        user.save(update_fields=["password", "personal_data_consent_at", "personal_data_consent_version"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.token_hash = None
+        invitation.save(update_fields=["accepted_at", "token_hash"])
+        return user
+
+
+# --- Staff import ------------------------------------------------------------------------------------------------
+
+def staff_import_preview(*, data: bytes, filename: str, created_by: User) -> StaffImport:
+    """Read the file and keep its rows and problems for review. Creates no person.
+
+    Raises AccountError when the file as a whole cannot be read.
+    """
+    try:
+        table = read_table(data=data, filename=filename)
+        existing = set(User.objects.values_list("email", flat=True))
+        rows = parse_staff_rows(table=table, existing_emails=existing)
+    except StaffFileError as exc:
+        raise AccountError(str(exc)) from exc
+    return StaffImport.objects.create(
+        created_by=created_by, file_name=filename[:255], rows=[row.as_dict() for row in rows]
+    )
+
+
+def staff_import_confirm(*, staff_import_id: int, confirmed_by: User) -> int:
+    """Create everyone in the list, or no one. Checks the rows again: the directory or the users may have changed."""
+    try:
+        with transaction.atomic():
+            staff_import = StaffImport.objects.select_for_update().get(pk=staff_import_id)
+            if staff_import.status != StaffImport.Status.PREVIEW:
+                raise AccountError(_("This list has already been imported."))
+            if staff_import.problem_count:
+                raise AccountError(_("Fix the problems in the file and upload it again: nothing was imported."))
+            libraries = Library.objects.in_bulk([row["library_id"] for row in staff_import.rows])
+            emails = [row["email"] for row in staff_import.rows]
+            if User.objects.filter(email__in=emails).exists():
+                raise AccountError(_("Some people of the list have registered meanwhile. Upload the list again."))
+            for row in staff_import.rows:
+                library = libraries.get(row["library_id"])
+                if library is None or not library.is_active:
+                    raise AccountError(_("A library of the list is no longer in the directory. Upload the list again."))
+                _invite_new_user(
+                    email=row["email"], last_name=row["last_name"], first_name=row["first_name"],
+                    patronymic=row["patronymic"], library=library, position=row["position"],
+                    invited_by=confirmed_by, role=Role.LEARNER,
+                )
+            staff_import.status = StaffImport.Status.DONE
+            staff_import.confirmed_at = timezone.now()
+            staff_import.created_count = len(staff_import.rows)
+            staff_import.save(update_fields=["status", "confirmed_at", "created_count"])
+            return staff_import.created_count
+    except IntegrityError as exc:
+        raise AccountError(_("Some people of the list have registered meanwhile. Upload the list again.")) from exc
+
+
+# --- Personal data -----------------------------------------------------------------------------------------------
+
+def personal_data_export(*, user: User) -> dict:
+    """What the platform holds about a person (152-ФЗ), as plain data."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        "e-mail": user.email,
+        "фамилия": user.last_name,
+        "имя": user.first_name,
+        "отчество": user.patronymic,
+        "должность": user.position,
+        "библиотека": user.library.name if user.library_id else None,
+        "дата регистрации": user.date_joined.isoformat(),
+        "последний вход": user.last_login.isoformat() if user.last_login else None,
+        "согласие на обработку персональных данных": {
+            "дата": user.personal_data_consent_at.isoformat() if user.personal_data_consent_at else None,
+            "версия текста": user.personal_data_consent_version,
+        },
+        "роли": sorted(user.groups.values_list("name", flat=True)),
+        "адреса e-mail": [
+            {"адрес": address.email, "подтверждён": address.verified}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+    }

@@ -1,0 +1,45 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import Library, Municipality
+
+
+class LibraryViewSet(ModelViewSet):
+    model = Library
+    icon = "home"
+    menu_label = _("Libraries")
+    list_display = ["short_name", "municipality", "kind", "parent", "evbk_participant", "is_active"]
+    list_filter = ["municipality", "kind", "evbk_participant", "is_active"]
+    list_export = ["code", "name", "short_name", "municipality", "kind", "parent", "evbk_participant", "address"]
+    search_fields = ["name", "short_name", "code"]
+    search_backend_name = None
+    form_fields = ["name", "short_name", "code", "municipality", "kind", "parent", "evbk_participant", "address",
+                   "is_active"]
+    ordering = ["short_name"]
+
+    def get_queryset(self, request):
+        return Library.objects.select_related("municipality", "parent")
+
+
+class MunicipalityViewSet(ModelViewSet):
+    model = Municipality
+    icon = "site"
+    menu_label = _("Municipalities")
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    search_backend_name = None
+    form_fields = ["name", "kind"]
+
+
+class DirectoryGroup(ModelViewSetGroup):
+    menu_label = _("Library directory")
+    menu_icon = "list-ul"
+    menu_order = 300
+    items = (LibraryViewSet("libraries"), MunicipalityViewSet("municipalities"))
+
+
+@hooks.register("register_admin_viewset")
+def register_directory():
+    return DirectoryGroup()
