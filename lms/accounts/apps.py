@@ -13,8 +13,12 @@ class AccountsConfig(AppConfig):
 
 
 def _ensure_roles(sender, **kwargs) -> None:
-    # Permissions exist only after migrate has run, so the role groups are kept in step here.
-    if sender.label != "accounts":
+    # Permissions are created app by app as post_migrate goes through INSTALLED_APPS; once the last app has
+    # had its turn, all of them exist and the role groups are brought in step.
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from .roles import roles_ensure
 

@@ -72,7 +72,10 @@ def _looks_like_cp1251(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     # Real Windows-1251 text is Cyrillic letters, ASCII and common punctuation; binary junk is not.
-    allowed = sum(1 for ch in text if ch.isascii() or "\u0400" <= ch <= "\u04ff" or ch in "«»—–№’")
+    allowed = sum(
+        1 for ch in text
+        if (ch.isascii() and (ch.isprintable() or ch in "\t\r\n")) or "\u0400" <= ch <= "\u04ff" or ch in "«»—–№’"
+    )
     return allowed / max(len(text), 1) > 0.98
 
 

@@ -1,0 +1,61 @@
+"""Settings come from the environment; production refuses unsafe configuration (checked in a fresh process)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k" * 20 + "-Zq8!xV3#mT6pL0wR9sY2uN5bE7cH4jA1dF"
+
+
+def run_manage(*args, env_overrides):
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "REDIS_URL", "EMAIL_URL"))}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_manage("check", env_overrides={"DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "lms.example.org"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_deploy_check_passes_with_only_the_three_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={
+        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "lms.example.org",
+    })
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_defaults_are_the_development_ones():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE,"
+        " s.EMAIL_BACKEND, s.CACHES['default']['BACKEND'])"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code, env_overrides={})
+    assert result.stdout.split() == [
+        "True", "django.db.backends.sqlite3", "True", "ru", "Asia/Novokuznetsk",
+        "django.core.mail.backends.console.EmailBackend", "django.core.cache.backends.locmem.LocMemCache",
+    ], result.stderr
+
+
+def test_services_are_read_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_HOST, s.SITE_URL, s.ALLOWED_HOSTS)"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code, env_overrides={
+        "DATABASE_URL": "postgres://u:p@db.example.org:5432/lms", "CELERY_BROKER_URL": "redis://r.example.org:6379/0",
+        "REDIS_URL": "redis://r.example.org:6379/1", "EMAIL_URL": "smtp://mail.example.org:25",
+        "DJANGO_SITE_URL": "https://lms.example.org/", "DJANGO_ALLOWED_HOSTS": "lms.example.org,www.example.org",
+    })
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "redis://r.example.org:6379/0", "False",
+        "django.core.cache.backends.redis.RedisCache", "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org", "https://lms.example.org", "['lms.example.org',", "'www.example.org']",
+    ], result.stderr

@@ -1,0 +1,147 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Playwright's browsers are not downloaded (`playwright install` needs a network we do not have): the tests launch
+Debian's Chromium (`apt-get install chromium`, or `WITH_BROWSER=1 scripts/bootstrap.sh`). Without it they skip,
+and in CI (CI=true) the root conftest turns that skip into a failure.
+
+The live server runs in a thread of this process, so the test sees what the server does: the same database and
+`django.core.mail.outbox`. It needs a transactional database, which is flushed after every test; the flush also
+removes what migrations put there (Wagtail's root page, its locale, the default site), so every test builds its
+site again with `site_seed` (the demo seed on top of a fresh Wagtail tree).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# A librarian's machine set up in English: the platform must still answer in Russian.
+BROWSER_LOCALE = "en-US"
+SCREENSHOT_DIR = Path("/tmp/screens")
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all browser tests of this package.
+
+    Playwright's sync API keeps an asyncio event loop running in the main thread while it is started, and Django
+    then refuses ORM calls from that thread (SynchronousOnlyOperation): the tests' own queries and the database
+    flush after each test. DJANGO_ALLOW_ASYNC_UNSAFE lifts the check while the browser is up, and only then
+    (package scope: the loop is stopped and the variable restored before any test outside tests/e2e runs).
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}: apt-get install chromium "
+                    "(or WITH_BROWSER=1 scripts/bootstrap.sh)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the test extra is not installed: pip install -e '.[test]'")
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_api.sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """The demo seed hashes seven passwords per test; a fast hasher keeps the suite well inside its time budget.
+    (`settings` is process-wide, so the live server thread uses it too.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def site_seed(browser, live_server, fast_password_hashing):
+    """The demo site (library directory, home and «О программе» pages, site settings, demo people) in the flushed
+    database. Requests `browser` first so that the ORM calls run with DJANGO_ALLOW_ASYNC_UNSAFE set."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    from cms.demo import demo_seed
+    from lms.accounts.roles import roles_ensure
+
+    # What Wagtail's migrations create and the flush between transactional tests deletes.
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale,
+                                    content_type=ContentType.objects.get_for_model(Page)))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    # The role groups come from a post_migrate handler; the flush re-emits post_migrate, but not after a test
+    # with serialized_rollback. Idempotent.
+    roles_ensure()
+    return demo_seed()
+
+
+@pytest.fixture
+def context(browser, live_server, site_seed):
+    """A fresh browser context (cookies, cache, storage) per test, with relative URLs going to the live server."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=BROWSER_LOCALE,
+        viewport={"width": 1280, "height": 800},
+    )
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def new_page(browser, live_server, site_seed):
+    """Factory of pages, each in its own fresh context (a cold cache), closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
+                                      viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)` saves a full-page PNG to /tmp/screens/ when E2E_SCREENSHOTS is set; else nothing."""
+    enabled = bool(os.environ.get("E2E_SCREENSHOTS"))
+
+    def take(page, name: str) -> Path | None:
+        if not enabled:
+            return None
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

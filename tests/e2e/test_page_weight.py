@@ -1,0 +1,30 @@
+"""Pages stay light for slow village links: the document and its CSS weigh at most 100 KB, and nothing is fetched
+from another site (no CDN, web font or counter: it would be slow, and would hand readers' data to a third party)."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BUDGET = 100 * 1024
+COUNTED = {"document", "stylesheet"}
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
+def test_document_and_css_weigh_at_most_100_kb(new_page, live_server, path):
+    page = new_page()  # a fresh context: a cold cache, as on a first visit
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    assert page.goto(path).status == 200
+    page.wait_for_load_state("load")
+
+    foreign = [r.url for r in responses if not r.url.startswith(live_server.url)]
+    assert not foreign, f"{path} fetches from other sites: {foreign}"
+
+    weights = {
+        response.url.removeprefix(live_server.url): len(response.body())
+        for response in responses
+        if response.request.resource_type in COUNTED and not 300 <= response.status < 400
+    }
+    assert any(url.endswith(".css") for url in weights), f"no stylesheet loaded on {path}: {weights}"
+    total = sum(weights.values())
+    assert total <= BUDGET, f"{path}: {total} bytes of document + CSS (budget {BUDGET}): {weights}"
