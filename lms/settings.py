@@ -225,6 +225,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests with people's e-mail hashes (152-ФЗ)
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset goes through allauth (rate-limited, no enumeration)
 WAGTAILUSERS_PASSWORD_ENABLED = True
 

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Library, Municipality
@@ -9,7 +10,11 @@ class LibraryViewSet(ModelViewSet):
     model = Library
     icon = "home"
     menu_label = _("Libraries")
-    list_display = ["short_name", "municipality", "kind", "parent", "evbk_participant", "is_active"]
+    list_display = [
+        "short_name", "municipality", "kind", "parent",
+        BooleanColumn("evbk_participant", label="Э(В)БК"),
+        BooleanColumn("is_active", label=_("active")),
+    ]
     list_filter = ["municipality", "kind", "evbk_participant", "is_active"]
     list_export = ["code", "name", "short_name", "municipality", "kind", "parent", "evbk_participant", "address"]
     search_fields = ["name", "short_name", "code"]

@@ -79,3 +79,34 @@ def test_flash_messages_have_no_serious_accessibility_violation(page):
     assert page.locator(".messages .message").count() == 1
     violations = axe_violations(page)
     assert not violations, f"axe-core on a page with a message:\n{axe_report(violations)}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/includes/form_fields.html gives every error of a field the same id "
+           "(«{{ field.auto_id }}_error»): two errors on one field make a duplicate id, and the field's "
+           "aria-describedby reaches only the first error",
+)
+def test_several_errors_on_one_field_keep_ids_unique(page):
+    page.goto("/accounts/signup/")
+    form = page.locator("form[action='/accounts/signup/']")
+    form.evaluate("form => { form.noValidate = true; }")
+    # Too common and entirely numeric: two errors on password1.
+    form.locator("input[name=password1]").fill("12345678")
+    form.locator("input[name=password2]").fill("12345678")
+    form.get_by_role("button", name="Зарегистрируйтесь", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator(".field-error").filter(has=page.locator("#id_password1")).locator(".error p, p.error").count() >= 2
+
+    duplicates = page.evaluate("""() => {
+        const seen = {};
+        for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
+        return Object.keys(seen).filter((id) => seen[id] > 1);
+    }""")
+    assert not duplicates, f"duplicate ids: {duplicates}"
+    described = page.evaluate("""() => {
+        const ids = document.getElementById('id_password1').getAttribute('aria-describedby').split(' ');
+        return ids.map((id) => document.getElementById(id).innerText).join(' ');
+    }""")
+    for error in page.locator(".field-error").filter(has=page.locator("#id_password1")).locator(".error").all():
+        assert error.inner_text().strip() in described
