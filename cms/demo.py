@@ -101,6 +101,28 @@ def _about_page(home: HomePage) -> int:
     return 1
 
 
+CONSENT_BODY = [
+    ("paragraph",
+     "<p>Регистрируясь на платформе или принимая приглашение, я даю ГАУК «Кемеровская областная научная "
+     "библиотека им. В.Д. Федорова» согласие на обработку моих персональных данных: фамилии, имени, отчества, "
+     "адреса электронной почты, места работы и должности, сведений об обучении, стажировках и выданных "
+     "документах, — в целях организации обучения и учёта повышения квалификации, в соответствии с Федеральным "
+     "законом от 27.07.2006 № 152-ФЗ «О персональных данных».</p>"
+     "<p>Согласие действует до его отзыва. Отозвать согласие можно, написав администратору платформы. "
+     "Сведения, которые платформа хранит обо мне, я могу скачать в своём профиле.</p>"),
+]
+
+
+def _consent_page(home: HomePage) -> int:
+    if StandardPage.objects.child_of(home).filter(slug="personal-data").exists():
+        return 0
+    page = StandardPage(title="Согласие на обработку персональных данных", slug="personal-data",
+                        intro="Текст согласия, версия 2026-11.", body=CONSENT_BODY)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return 1
+
+
 def _administrator_page_permissions(home: HomePage) -> None:
     group = role_group(Role.ADMINISTRATOR)
     for codename in ("add_page", "change_page", "publish_page", "delete_page"):
@@ -140,7 +162,7 @@ def _people() -> int:
 def demo_seed() -> DemoResult:
     changed = library_directory_seed()
     home, home_changed = _home_page()
-    changed += home_changed + _about_page(home)
+    changed += home_changed + _about_page(home) + _consent_page(home)
     _administrator_page_permissions(home)
     _site_settings(home)
     changed += _people()

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.accounts.wagtail_users_app.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -178,6 +178,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Personal data (152-ФЗ): the text version of the consent people give at sign-up or when accepting an invitation.
 PERSONAL_DATA_CONSENT_VERSION = "2026-11"
+PERSONAL_DATA_POLICY_URL = "/personal-data/"
 INVITATION_VALID_DAYS = 14
 
 # --- Internationalisation -----------------------------------------------------------------------------------

@@ -36,8 +36,13 @@ class ProfileFieldsMixin(forms.Form):
 
 class ConsentField(forms.BooleanField):
     def __init__(self, **kwargs):
+        from django.conf import settings
+        from django.utils.text import format_lazy
+
         super().__init__(
             label=_("I consent to the processing of my personal data (Federal Law 152-FZ) for training purposes."),
+            # the help text is shown as HTML (form_fields.html); both parts are ours, not the user's
+            help_text=format_lazy('<a href="{}">{}</a>', settings.PERSONAL_DATA_POLICY_URL, _("Text of the consent")),
             required=True,
             error_messages={"required": _("Consent is required to use the platform.")},
             **kwargs,

@@ -121,3 +121,22 @@ def test_another_administrators_import_is_not_reachable(client, administrator, d
     staff_import = StaffImport.objects.create(created_by=other, file_name="x.csv", rows=[])
     client.force_login(administrator)
     assert client.get(f"/admin/staff/import/{staff_import.pk}/").status_code == 404
+
+
+def test_wagtail_user_screens_edit_the_profile_fields(client, db):
+    from django.contrib.auth.models import Permission
+
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    person = UserFactory(patronymic="Петровна", position="библиотекарь")
+    other_library = LibraryFactory()
+    client.force_login(admin)
+    page = client.get(f"/admin/users/edit/{person.pk}/").content.decode()
+    assert 'name="patronymic"' in page and 'name="library"' in page and 'name="position"' in page
+    response = client.post(f"/admin/users/edit/{person.pk}/", {
+        "email": person.email, "first_name": "Мария", "last_name": "Иванова", "patronymic": "Ивановна",
+        "library": other_library.pk, "position": "ведущий библиотекарь", "is_active": "on",
+        "groups": list(person.groups.values_list("pk", flat=True)),
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert (person.patronymic, person.library, person.position) == ("Ивановна", other_library, "ведущий библиотекарь")

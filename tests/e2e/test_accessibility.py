@@ -31,17 +31,24 @@ def test_public_page_has_no_serious_accessibility_violation(page, screenshot, pa
     assert not violations, f"axe-core on {path}:\n{axe_report(violations)}"
 
 
-def test_signup_form_with_errors_has_no_serious_accessibility_violation(page, screenshot):
-    """Submitted empty (as a browser without constraint validation would): the server's errors must be usable."""
-    page.goto("/accounts/signup/")
+def submit_signup_without_browser_validation(page):
+    """Post the sign-up form as a browser without constraint validation would (the `required` attributes aside)."""
     form = page.locator("form[action='/accounts/signup/']")
     form.evaluate("form => { form.noValidate = true; }")
-    form.get_by_role("button", name="Зарегистрируйтесь", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Зарегистрируйтесь", exact=True).click()
+
+
+def test_signup_form_with_errors_has_no_serious_accessibility_violation(page, screenshot):
+    """Submitted empty: the server's errors must be marked, linked and in Russian."""
+    page.goto("/accounts/signup/")
+    submit_signup_without_browser_validation(page)
 
     assert page.url.endswith("/accounts/signup/")
-    invalid = page.locator("[aria-invalid=true]")
-    assert invalid.count() >= 6  # e-mail, surname, first name, library, position, passwords, consent
+    # e-mail, surname, first name, library, position, password, password again, consent
+    assert page.locator("[aria-invalid=true]").count() == 8
+    for field in page.locator("[aria-invalid=true]").all():
+        assert field.get_attribute("aria-describedby"), field.evaluate("el => el.outerHTML")
     first_error = page.locator(".field-error .error").first.inner_text()
     assert re.search("[А-Яа-яЁё]", first_error), f"error message not in Russian: {first_error!r}"
     screenshot(page, "signup-errors")
@@ -49,17 +56,17 @@ def test_signup_form_with_errors_has_no_serious_accessibility_violation(page, sc
     assert not violations, f"axe-core on the sign-up form with errors:\n{axe_report(violations)}"
 
 
-def log_in_demo_learner(page):
+def log_in_demo_learner(page, live_server):
     page.goto("/accounts/login/")
     page.locator("input[name=login]").fill("learner@demo.kuzbass-lms.ru")
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Войти", exact=True).click()
-    page.wait_for_url("**/")
+    page.wait_for_url(f"{live_server.url}/")
     assert page.locator("header .user-name").inner_text().strip() == "Иванова М. П."
 
 
-def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(page, screenshot):
-    log_in_demo_learner(page)
+def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(page, live_server, screenshot):
+    log_in_demo_learner(page, live_server)
     screenshot(page, "home-logged-in")
     for path in ("/", "/accounts/profile/"):
         # Loaded again: the «logged in» message is checked on its own below.
@@ -69,44 +76,45 @@ def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(pa
         assert not violations, f"axe-core on {path} (logged in):\n{axe_report(violations)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/includes/messages.html puts role=status on the <ul>, so its <li> are outside any list "
-           "(axe 'listitem', serious): move role=status to a wrapping <div>",
-)
-def test_flash_messages_have_no_serious_accessibility_violation(page):
-    log_in_demo_learner(page)  # lands on the home page with «Успешный вход под именем …»
+# Known defects are reported with pytest.xfail only when they are exactly the known ones, so that they cannot
+# hide anything else; once the templates are fixed these tests simply pass (then drop the xfail branches).
+
+def test_flash_messages_have_no_serious_accessibility_violation(page, live_server):
+    log_in_demo_learner(page, live_server)  # lands on the home page with «Успешный вход под именем …»
     assert page.locator(".messages .message").count() == 1
     violations = axe_violations(page)
-    assert not violations, f"axe-core on a page with a message:\n{axe_report(violations)}"
+    known = [v for v in violations
+             if v["id"] == "listitem" and all(n["target"] == [".message"] for n in v["nodes"])]
+    others = [v for v in violations if v not in known]
+    assert not others, f"axe-core on a page with a message:\n{axe_report(others)}"
+    if known:
+        pytest.xfail("templates/includes/messages.html puts role=status on the <ul>, so its <li> are outside any "
+                     "list (axe 'listitem', serious): move role=status to a wrapping <div>")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/includes/form_fields.html gives every error of a field the same id "
-           "(«{{ field.auto_id }}_error»): two errors on one field make a duplicate id, and the field's "
-           "aria-describedby reaches only the first error",
-)
 def test_several_errors_on_one_field_keep_ids_unique(page):
     page.goto("/accounts/signup/")
-    form = page.locator("form[action='/accounts/signup/']")
-    form.evaluate("form => { form.noValidate = true; }")
     # Too common and entirely numeric: two errors on password1.
-    form.locator("input[name=password1]").fill("12345678")
-    form.locator("input[name=password2]").fill("12345678")
-    form.get_by_role("button", name="Зарегистрируйтесь", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator(".field-error").filter(has=page.locator("#id_password1")).locator(".error p, p.error").count() >= 2
+    page.locator("input[name=password1]").fill("12345678")
+    page.locator("input[name=password2]").fill("12345678")
+    submit_signup_without_browser_validation(page)
+    password1 = page.locator(".field-error").filter(has=page.locator("#id_password1"))
+    errors = [text.strip() for text in password1.locator(".error").all_inner_texts()]
+    assert len("\n".join(errors).splitlines()) >= 2, errors
 
+    described = page.evaluate("""() => {
+        const ids = (document.getElementById('id_password1').getAttribute('aria-describedby') || '').split(' ');
+        return ids.map((id) => document.getElementById(id)?.innerText || '').join('\\n');
+    }""")
     duplicates = page.evaluate("""() => {
         const seen = {};
         for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
         return Object.keys(seen).filter((id) => seen[id] > 1);
     }""")
+    if duplicates == ["id_password1_error"]:
+        pytest.xfail("templates/includes/form_fields.html gives every error of a field the same id "
+                     "(«{{ field.auto_id }}_error»): two errors make a duplicate id, and the field's "
+                     "aria-describedby reaches only the first error")
     assert not duplicates, f"duplicate ids: {duplicates}"
-    described = page.evaluate("""() => {
-        const ids = document.getElementById('id_password1').getAttribute('aria-describedby').split(' ');
-        return ids.map((id) => document.getElementById(id).innerText).join(' ');
-    }""")
-    for error in page.locator(".field-error").filter(has=page.locator("#id_password1")).locator(".error").all():
-        assert error.inner_text().strip() in described
+    for error in errors:
+        assert error in described, f"{error!r} is not in aria-describedby of the password field"

@@ -19,6 +19,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
@@ -107,7 +108,7 @@ class CeleryWorker:
                 raise AssertionError(f"no {pattern!r} in the worker's log after {timeout:.0f} s:\n{self.log_tail()}")
             time.sleep(0.1)
 
-    def messages(self) -> list[email.message.EmailMessage]:
+    def messages(self) -> list[EmailMessage]:
         """Every e-mail the worker has written so far, oldest file first."""
         found = []
         for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
@@ -116,10 +117,10 @@ class CeleryWorker:
                     found.append(email.message_from_bytes(chunk.strip(b"\n") + b"\n", policy=email.policy.default))
         return found
 
-    def messages_to(self, address: str) -> list[email.message.EmailMessage]:
+    def messages_to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages() if address in str(m.get("To", ""))]
 
-    def wait_for_message_to(self, address: str, timeout: float = 20.0) -> email.message.EmailMessage:
+    def wait_for_message_to(self, address: str, timeout: float = 20.0) -> EmailMessage:
         deadline = time.monotonic() + timeout
         while True:
             found = self.messages_to(address)
@@ -160,7 +161,7 @@ def _forget_queue(queue: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker(django_db_setup, tmp_path_factory):
     """A real `celery -A lms worker` on a queue of its own, using the test database pytest-django created.
 
     The test process publishes to the same queue through the `live_celery` fixture. The worker is stopped before
