@@ -19,13 +19,21 @@ def check_cache() -> str:
     return "ok"
 
 
+BROKER_TIMEOUT = 2  # seconds: a hung broker must not hold a web worker
+
+
 def check_broker() -> str:
     from celery import current_app
 
     if current_app.conf.task_always_eager and not settings.CELERY_BROKER_URL:
         return "eager"  # no broker configured: tasks run inside the request
-    with current_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # ensure_connection's own timeout only spaces retries; socket timeouts bound a broker that accepts the
+    # connection but never answers.
+    with current_app.connection_for_write(
+        connect_timeout=BROKER_TIMEOUT,
+        transport_options={"socket_timeout": BROKER_TIMEOUT, "socket_connect_timeout": BROKER_TIMEOUT},
+    ) as conn:
+        conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)
     return "ok"
 
 

@@ -52,12 +52,6 @@ def test_healthz_reports_an_unreachable_broker(db, client, settings, monkeypatch
     assert elapsed < 10, f"the broker check took {elapsed:.1f} s"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: cms.health.check_broker sets no socket timeout, so a broker that accepts the connection but "
-    "never answers (hung Redis, half-open network) holds /healthz indefinitely; ensure_connection's timeout only "
-    "applies between attempts. Remove this marker once the check passes socket timeouts.",
-)
 def test_the_broker_check_gives_up_on_a_broker_that_never_answers(settings, monkeypatch):
     from cms.health import check_broker
     from lms.celery import app
