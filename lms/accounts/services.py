@@ -227,8 +227,10 @@ def staff_import_preview(*, data: bytes, filename: str, created_by: User) -> Sta
     """
     try:
         table = read_table(data=data, filename=filename)
-        existing = set(User.objects.values_list("email", flat=True))
-        rows = parse_staff_rows(table=table, existing_emails=existing)
+        rows = parse_staff_rows(
+            table=table,
+            registered=lambda emails: set(User.objects.filter(email__in=emails).values_list("email", flat=True)),
+        )
     except StaffFileError as exc:
         raise AccountError(str(exc)) from exc
     return StaffImport.objects.create(

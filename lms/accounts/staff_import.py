@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -163,8 +164,13 @@ def _library_key(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace('"', "«").lower().split())
 
 
-def parse_staff_rows(*, table: list[list[str]], existing_emails: set[str]) -> list[StaffRow]:
-    """Turn the table into rows, each with the problems that would stop it from being imported."""
+def parse_staff_rows(
+    *, table: list[list[str]], registered: Callable[[set[str]], set[str]]
+) -> list[StaffRow]:
+    """Turn the table into rows, each with the problems that would stop it from being imported.
+
+    `registered` gets the file's addresses and returns those that already have an account (one query).
+    """
     from .models import normalize_email
 
     non_empty = [(number, row) for number, row in enumerate(table, start=1) if any(cell.strip() for cell in row)]
@@ -179,6 +185,10 @@ def parse_staff_rows(*, table: list[list[str]], existing_emails: set[str]) -> li
         raise StaffFileError(_("At most %(max)d people per file.") % {"max": MAX_ROWS})
 
     libraries = _library_index()
+    email_index = mapping["email"]
+    existing_emails = registered({
+        normalize_email(cells[email_index]) for _line, cells in body if email_index < len(cells)
+    })
     seen_emails: dict[str, int] = {}
     rows = []
     for line, cells in body:

@@ -43,7 +43,8 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM}: apt-get install chromium "
                     "(or WITH_BROWSER=1 scripts/bootstrap.sh)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the test extra is not installed: pip install -e '.[test]'")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright is not installed: pip install -e '.[test]'")
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
