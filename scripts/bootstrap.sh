@@ -22,6 +22,7 @@ if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
 fi
 if [ "${WITH_BROWSER:-0}" = "1" ]; then
   packages+=(chromium)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)  # Node may come from elsewhere than apt
 fi
 missing=()
 for package in "${packages[@]}"; do
@@ -49,4 +50,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# axe-core for the browser tests' accessibility checks; reinstalled when package-lock.json changes.
+if [ "${WITH_BROWSER:-0}" = "1" ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  npm ci --no-audit --no-fund --silent
 fi

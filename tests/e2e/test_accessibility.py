@@ -76,20 +76,11 @@ def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(pa
         assert not violations, f"axe-core on {path} (logged in):\n{axe_report(violations)}"
 
 
-# Known defects are reported with pytest.xfail only when they are exactly the known ones, so that they cannot
-# hide anything else; once the templates are fixed these tests simply pass (then drop the xfail branches).
-
 def test_flash_messages_have_no_serious_accessibility_violation(page, live_server):
     log_in_demo_learner(page, live_server)  # lands on the home page with «Успешный вход под именем …»
     assert page.locator(".messages .message").count() == 1
     violations = axe_violations(page)
-    known = [v for v in violations
-             if v["id"] == "listitem" and all(n["target"] == [".message"] for n in v["nodes"])]
-    others = [v for v in violations if v not in known]
-    assert not others, f"axe-core on a page with a message:\n{axe_report(others)}"
-    if known:
-        pytest.xfail("templates/includes/messages.html puts role=status on the <ul>, so its <li> are outside any "
-                     "list (axe 'listitem', serious): move role=status to a wrapping <div>")
+    assert not violations, f"axe-core on a page with a message:\n{axe_report(violations)}"
 
 
 def test_several_errors_on_one_field_keep_ids_unique(page):
@@ -111,10 +102,6 @@ def test_several_errors_on_one_field_keep_ids_unique(page):
         for (const el of document.querySelectorAll('[id]')) seen[el.id] = (seen[el.id] || 0) + 1;
         return Object.keys(seen).filter((id) => seen[id] > 1);
     }""")
-    if duplicates == ["id_password1_error"]:
-        pytest.xfail("templates/includes/form_fields.html gives every error of a field the same id "
-                     "(«{{ field.auto_id }}_error»): two errors make a duplicate id, and the field's "
-                     "aria-describedby reaches only the first error")
     assert not duplicates, f"duplicate ids: {duplicates}"
     for error in errors:
         assert error in described, f"{error!r} is not in aria-describedby of the password field"
