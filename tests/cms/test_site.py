@@ -7,7 +7,8 @@ from lms.accounts.models import User
 from lms.libraries.models import Library
 
 
-def test_healthz_reports_each_dependency(client, db):
+def test_healthz_reports_each_dependency(client, db, settings):
+    settings.CELERY_BROKER_URL = ""  # no broker: tasks run eagerly (tests/integration checks a real one)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "eager"}
