@@ -1,13 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Library, Municipality
 
 
+class LibraryIndexView(IndexView):
+    # Russian needs the accusative here («Добавить библиотеку»), which the generic label cannot give.
+    add_item_label = _("Add a library")
+
+
+class MunicipalityIndexView(IndexView):
+    add_item_label = _("Add a municipality")
+
+
 class LibraryViewSet(ModelViewSet):
     model = Library
+    index_view_class = LibraryIndexView
     icon = "home"
     menu_label = _("Libraries")
     list_display = [
@@ -29,6 +40,7 @@ class LibraryViewSet(ModelViewSet):
 
 class MunicipalityViewSet(ModelViewSet):
     model = Municipality
+    index_view_class = MunicipalityIndexView
     icon = "site"
     menu_label = _("Municipalities")
     list_display = ["name", "kind"]
