@@ -48,3 +48,31 @@ def test_short_names_are_unique():
     LibraryFactory(short_name="ЦБС Тест")
     with pytest.raises(IntegrityError):
         LibraryFactory(short_name="ЦБС Тест")
+
+
+@pytest.mark.django_db
+def test_administrators_manage_the_directory_in_the_admin(client):
+    from lms.accounts.roles import Role
+    from tests.factories import MunicipalityFactory, UserFactory
+
+    library_directory_seed()
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    listing = client.get("/admin/libraries/?evbk_participant=true").content.decode()
+    assert "ЦБС Топкинского района" in listing and "ЦБС г. Кемерово" not in listing
+    municipality = MunicipalityFactory(name="Юргинский район")
+    response = client.post("/admin/libraries/new/", {
+        "name": "Централизованная библиотечная система Юргинского района", "short_name": "ЦБС Юргинского района",
+        "code": "cbs-yurginsky", "municipality": municipality.pk, "kind": Library.Kind.SYSTEM,
+        "evbk_participant": "on", "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert Library.objects.get(code="cbs-yurginsky").evbk_participant
+
+
+@pytest.mark.django_db
+def test_learners_and_heads_cannot_change_the_directory(client):
+    from lms.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.LIBRARY_HEAD))
+    assert client.get("/admin/libraries/new/").status_code in (302, 403)
