@@ -11,6 +11,7 @@ from lms.accounts.services import user_create
 from lms.libraries.models import Library
 from lms.libraries.services import library_directory_seed
 
+from .demo_courses import demo_courses_seed
 from .models import HomePage, SiteSettings, StandardPage
 
 DEMO_PASSWORD = "kuzbass-demo-2026"
@@ -166,5 +167,6 @@ def demo_seed() -> DemoResult:
     _administrator_page_permissions(home)
     _site_settings(home)
     changed += _people()
+    changed += demo_courses_seed(home)
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)

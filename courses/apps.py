@@ -3,6 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
-    # Course pages, enrolment, progress and quizzes arrive with the course programme issue.
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        from lms.accounts.roles import Role, role_permissions_extend
+        from lms.accounts.signals import staff_profile_saved
+
+        from . import receivers
+        from .models import LessonPage
+
+        role_permissions_extend(Role.ADMINISTRATOR, [
+            f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer")
+            for action in ("add", "change", "delete", "view")
+        ])
+        staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
+        page_published.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,
+                               dispatch_uid="courses.recount_on_publish")
+        page_unpublished.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,
+                                 dispatch_uid="courses.recount_on_unpublish")

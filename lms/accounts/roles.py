@@ -47,6 +47,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def role_permissions_extend(role: str, permissions: list[str]) -> None:
+    """Higher layers add the permissions of their own models to a role (called from their AppConfig.ready);
+    roles_ensure gives them to the group after migrate."""
+    wanted = ROLE_PERMISSIONS[Role(role)]
+    wanted.extend(p for p in permissions if p not in wanted)
+
+
 def _permission(codename_with_app: str, using: str) -> Permission | None:
     app_label, codename = codename_with_app.split(".", 1)
     return (

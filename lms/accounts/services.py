@@ -18,11 +18,17 @@ from lms.libraries.models import Library
 
 from .models import Invitation, StaffImport, User, hash_token, normalize_email
 from .roles import Role, role_group
+from .signals import staff_profile_saved
 from .staff_import import StaffFileError, parse_staff_rows, read_table
 
 
 class AccountError(Exception):
     """A rule was broken; the message is in the user's language and safe to show."""
+
+
+def _announce_profile_saved(user: User) -> None:
+    user_id = user.pk
+    transaction.on_commit(lambda: staff_profile_saved.send(sender=User, user_id=user_id))
 
 
 # --- Roles and profile ----------------------------------------------------------------------------------------
@@ -52,6 +58,7 @@ def user_register(
     user.personal_data_consent_version = settings.PERSONAL_DATA_CONSENT_VERSION
     user.save()
     role_assign(user=user, role=Role.LEARNER)
+    _announce_profile_saved(user)
     return user
 
 
@@ -61,6 +68,7 @@ def user_update_profile(*, user: User, last_name: str, first_name: str, patronym
     user.last_name, user.first_name, user.patronymic = last_name, first_name, patronymic
     user.library, user.position = library, position
     user.save(update_fields=["last_name", "first_name", "patronymic", "library", "position"])
+    _announce_profile_saved(user)
     return user
 
 
@@ -88,6 +96,7 @@ def user_create(
     )
     role_assign(user=user, role=role)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    _announce_profile_saved(user)
     return user
 
 
@@ -102,6 +111,7 @@ def _invite_new_user(
         position=position,
     )
     role_assign(user=user, role=role)
+    _announce_profile_saved(user)
     invitation = Invitation.objects.create(user=user, invited_by=invited_by)
     _dispatch_invitation_email(invitation)
     return invitation

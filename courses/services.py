@@ -1,0 +1,344 @@
+"""Rules of learning: enrolment (self, approval, bulk, mandatory rules), progress and completion, trainers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from lms.accounts.models import User
+
+from .models import AssignmentRule, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
+from .signals import course_completed
+
+Status, Source = Enrolment.Status, Enrolment.Source
+ACTIVE_STATUSES = (Status.REQUESTED, Status.ACTIVE, Status.COMPLETED)
+
+
+class EnrolmentError(Exception):
+    """A rule of enrolment was broken; the message is Russian and safe to show."""
+
+
+# --- Reading helpers used by the rules ---------------------------------------------------------------------------
+
+def course_lessons(course: CoursePage) -> QuerySet[LessonPage]:
+    """The course's live lessons in the order of the page tree (modules included)."""
+    return LessonPage.objects.live().descendant_of(course).order_by("path")
+
+
+def course_for_lesson(lesson: LessonPage) -> CoursePage:
+    course = CoursePage.objects.ancestor_of(lesson).first()
+    if course is None:
+        raise EnrolmentError(_("This lesson does not belong to a course."))
+    return course
+
+
+def user_can_manage_course(user: User, course: CoursePage) -> bool:
+    """Administrators manage every course; a trainer manages the courses assigned to them."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("courses.change_enrolment"):
+        return True
+    return CourseTrainer.objects.filter(course=course, user=user).exists()
+
+
+# --- Enrolment ---------------------------------------------------------------------------------------------------
+
+def _notify(enrolment: Enrolment, kind: str, key_suffix: str = "") -> None:
+    from .tasks import send_enrolment_notice_task
+
+    stamp = key_suffix or timezone.now().strftime("%Y%m%d%H%M%S%f")
+    send_enrolment_notice_task.delay_on_commit(enrolment.pk, kind, f"{enrolment.pk}:{kind}:{stamp}")
+
+
+def _seats_taken(course: CoursePage) -> int:
+    return Enrolment.objects.filter(course=course, status__in=Enrolment.SEAT_STATUSES).count()
+
+
+def _check_capacity(course: CoursePage, extra: int = 1) -> None:
+    if course.capacity is not None and _seats_taken(course) + extra > course.capacity:
+        raise EnrolmentError(_("There are no free places on this course."))
+
+
+def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
+    required = list(course.prerequisites.all())
+    if not required:
+        return []
+    done = set(Enrolment.objects.filter(user=user, course__in=required, status=Status.COMPLETED)
+               .values_list("course_id", flat=True))
+    return [c for c in required if c.pk not in done]
+
+
+def _check_self_enrolment(user: User, course: CoursePage) -> None:
+    if not course.live:
+        raise EnrolmentError(_("This course is not published."))
+    if course.enrolment_policy == CoursePage.Policy.ASSIGNED:
+        raise EnrolmentError(_("This course is assigned by the administrator; you cannot enrol yourself."))
+    if not course.enrolment_is_open():
+        raise EnrolmentError(_("Enrolment in this course is closed."))
+    missing = _missing_prerequisites(user, course)
+    if missing:
+        raise EnrolmentError(
+            _("First complete: %(courses)s.") % {"courses": ", ".join(f"«{c.title}»" for c in missing)}
+        )
+
+
+def enrolment_create(
+    *,
+    user: User,
+    course: CoursePage,
+    source: str,
+    due_date: date | None = None,
+    actor: User | None = None,
+) -> Enrolment:
+    """Enrol once: a second call (or a concurrent one) returns the existing enrolment.
+
+    Self-enrolment follows the course's policy (open: studying at once; by approval: a request; assigned only:
+    refused), its enrolment window and prerequisites. A limited course never takes more people than its capacity,
+    except through a mandatory rule. A withdrawn or rejected person can enrol again.
+    """
+    try:
+        with transaction.atomic():
+            course = CoursePage.objects.select_for_update().get(pk=course.pk)  # serialises seats and duplicates
+            existing = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+            if existing is not None and existing.status in ACTIVE_STATUSES:
+                if due_date and source != Source.SELF and existing.status == Status.ACTIVE and (
+                        existing.due_date is None or due_date < existing.due_date):
+                    existing.due_date = due_date
+                    existing.save(update_fields=["due_date"])
+                return existing
+            if source == Source.SELF:
+                _check_self_enrolment(user, course)
+            if source != Source.MANDATORY:
+                _check_capacity(course)
+            status = (Status.REQUESTED if source == Source.SELF
+                      and course.enrolment_policy == CoursePage.Policy.APPROVAL else Status.ACTIVE)
+            if existing is None:
+                enrolment = Enrolment.objects.create(user=user, course=course, source=source, status=status,
+                                                     due_date=due_date, decided_by=actor if actor else None)
+            else:
+                enrolment = existing
+                enrolment.source, enrolment.status, enrolment.due_date = source, status, due_date
+                enrolment.created_at, enrolment.completed_at = timezone.now(), None
+                enrolment.decided_by, enrolment.decided_at = actor, None
+                enrolment.save()
+                enrolment_progress_refresh(enrolment=enrolment)
+            kind = {Status.REQUESTED: "requested"}.get(status, "enrolled" if source == Source.SELF else "assigned")
+            _notify(enrolment, kind)
+            return enrolment
+    except IntegrityError:
+        # Another request created it between our check and insert (possible only without row locks).
+        return Enrolment.objects.get(user=user, course=course)
+
+
+def enrolment_self(*, user: User, course: CoursePage) -> Enrolment:
+    return enrolment_create(user=user, course=course, source=Source.SELF)
+
+
+@transaction.atomic
+def enrolment_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:
+    """An administrator or the course's trainer approves or rejects a request; the learner is told."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    if not user_can_manage_course(actor, enrolment.course):
+        raise EnrolmentError(_("You cannot decide on requests for this course."))
+    if enrolment.status != Status.REQUESTED:
+        raise EnrolmentError(_("This request has already been decided."))
+    enrolment.status = Status.ACTIVE if approve else Status.REJECTED
+    enrolment.decided_by, enrolment.decided_at = actor, timezone.now()
+    enrolment.save(update_fields=["status", "decided_by", "decided_at"])
+    _notify(enrolment, "approved" if approve else "rejected")
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment, actor: User) -> Enrolment:
+    """The learner leaves a course (or cancels a request); what they studied is kept for a return."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    is_manager = user_can_manage_course(actor, enrolment.course)
+    if enrolment.user_id != actor.pk and not is_manager:
+        raise EnrolmentError(_("You cannot change another person's enrolment."))
+    if not is_manager and enrolment.source in (Source.MANDATORY, Source.ADMIN, Source.COHORT):
+        raise EnrolmentError(_("This course was assigned to you; ask the administrator to withdraw you."))
+    if enrolment.status not in (Status.REQUESTED, Status.ACTIVE):
+        raise EnrolmentError(_("Only a current enrolment or request can be withdrawn."))
+    enrolment.status = Status.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    return enrolment
+
+
+def enrolment_bulk_create(
+    *, course: CoursePage, users: Iterable[User], due_date: date | None, actor: User
+) -> tuple[int, int]:
+    """Enrol a group at once, or nobody: returns (newly enrolled, already enrolled)."""
+    users = list(users)
+    with transaction.atomic():
+        course = CoursePage.objects.select_for_update().get(pk=course.pk)
+        enrolled = set(Enrolment.objects.filter(course=course, user__in=users, status__in=ACTIVE_STATUSES)
+                       .values_list("user_id", flat=True))
+        new = [user for user in users if user.pk not in enrolled]
+        _check_capacity(course, extra=len(new))
+        for user in new:
+            enrolment_create(user=user, course=course, source=Source.COHORT, due_date=due_date, actor=actor)
+    return len(new), len(users) - len(new)
+
+
+# --- Mandatory assignment rules ----------------------------------------------------------------------------------
+
+def rule_matching_users(rule: AssignmentRule) -> QuerySet[User]:
+    people = User.objects.filter(is_active=True, library__isnull=False)
+    if rule.evbk_only:
+        people = people.filter(library__evbk_participant=True)
+    if rule.library_id:
+        people = people.filter(library_id=rule.library_id) | people.filter(library__parent_id=rule.library_id)
+    if rule.municipality_id:
+        people = people.filter(library__municipality_id=rule.municipality_id)
+    if rule.position_contains:
+        people = people.filter(position__icontains=rule.position_contains)
+    return people
+
+
+def rule_due_date(rule: AssignmentRule, user: User) -> date | None:
+    if rule.due_date:
+        return rule.due_date
+    if rule.due_in_days:
+        start = max(rule.created_at, user.date_joined)
+        return timezone.localdate(start) + timedelta(days=rule.due_in_days)
+    return None
+
+
+def assignment_rule_apply(*, rule: AssignmentRule) -> int:
+    """Enrol everyone the rule covers who is not enrolled yet; returns how many were enrolled."""
+    if not rule.is_active:
+        return 0
+    enrolled = Enrolment.objects.filter(course_id=rule.course_id, status__in=ACTIVE_STATUSES).values("user_id")
+    count = 0
+    for user in rule_matching_users(rule).exclude(pk__in=enrolled).order_by("pk").iterator():
+        enrolment_create(user=user, course=rule.course, source=Source.MANDATORY, due_date=rule_due_date(rule, user))
+        count += 1
+    return count
+
+
+def assignment_rules_apply_for_user(*, user: User) -> int:
+    """Apply every active rule to one person (on joining, or when their library or position changes)."""
+    count = 0
+    for rule in AssignmentRule.objects.filter(is_active=True).select_related("course"):
+        if rule_matching_users(rule).filter(pk=user.pk).exists():
+            enrolment = enrolment_create(user=user, course=rule.course, source=Source.MANDATORY,
+                                         due_date=rule_due_date(rule, user))
+            count += enrolment.source == Source.MANDATORY
+    return count
+
+
+# --- Progress and completion -------------------------------------------------------------------------------------
+
+def _rule_satisfied(course: CoursePage, lesson_ids: dict[int, bool], done: set[int]) -> bool:
+    if not lesson_ids:
+        return False
+    if course.completion_rule == CoursePage.CompletionRule.ALL_LESSONS:
+        needed = set(lesson_ids)
+    else:
+        needed = {pk for pk, required in lesson_ids.items() if required} or set(lesson_ids)
+    return needed <= done
+
+
+def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
+    """Recount progress from the studied lessons; complete the course when its rule is met."""
+    course = enrolment.course
+    lessons = dict(course_lessons(course).values_list("pk", "is_required"))
+    done = set(LessonCompletion.objects.filter(enrolment=enrolment, lesson_id__in=lessons)
+               .values_list("lesson_id", flat=True))
+    percent = round(100 * len(done) / len(lessons)) if lessons else 0
+    if percent != enrolment.progress_percent:
+        enrolment.progress_percent = percent
+        enrolment.save(update_fields=["progress_percent"])
+    if enrolment.status == Status.ACTIVE and _rule_satisfied(course, lessons, done):
+        _complete(enrolment)
+    return enrolment
+
+
+def _complete(enrolment: Enrolment) -> None:
+    # The row is locked by the caller's transaction, so the transition (and the signal) happens once.
+    updated = Enrolment.objects.filter(pk=enrolment.pk, status=Status.ACTIVE).update(
+        status=Status.COMPLETED, completed_at=timezone.now()
+    )
+    if not updated:
+        return
+    enrolment.refresh_from_db(fields=["status", "completed_at"])
+    enrolment_id = enrolment.pk
+    _notify(enrolment, "completed", key_suffix=enrolment.completed_at.strftime("%Y%m%d%H%M%S%f"))
+    transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment_id=enrolment_id))
+
+
+def _enrolment_for_study(user: User, course: CoursePage) -> Enrolment:
+    enrolment = (Enrolment.objects.select_for_update().select_related("course")
+                 .filter(user=user, course=course, status__in=(Status.ACTIVE, Status.COMPLETED)).first())
+    if enrolment is None:
+        raise EnrolmentError(_("Enrol in the course to study its lessons."))
+    return enrolment
+
+
+@transaction.atomic
+def lesson_complete(*, user: User, lesson: LessonPage) -> Enrolment:
+    """Mark a lesson studied (idempotent) and move the course's progress and completion on."""
+    enrolment = _enrolment_for_study(user, course_for_lesson(lesson))
+    now = timezone.now()
+    LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    enrolment.last_lesson, enrolment.last_activity_at = lesson, now
+    enrolment.save(update_fields=["last_lesson", "last_activity_at"])
+    return enrolment_progress_refresh(enrolment=enrolment)
+
+
+def lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage) -> None:
+    """Remember where the learner stopped («continue where you stopped»). One UPDATE, no locks."""
+    Enrolment.objects.filter(user=user, course=course, status__in=(Status.ACTIVE, Status.COMPLETED)).update(
+        last_lesson=lesson, last_activity_at=timezone.now()
+    )
+
+
+def course_progress_recount(*, course: CoursePage) -> int:
+    """After lessons are published or withdrawn: recount every current enrolment of the course."""
+    count = 0
+    for enrolment in Enrolment.objects.filter(course=course, status=Status.ACTIVE).select_related("course"):
+        with transaction.atomic():
+            locked = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+            enrolment_progress_refresh(enrolment=locked)
+        count += 1
+    return count
+
+
+# --- Trainers ----------------------------------------------------------------------------------------------------
+
+TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page")  # publishing goes through moderation
+
+
+def _trainer_group(course: CoursePage) -> Group:
+    group, created = Group.objects.get_or_create(name=f"Преподаватели курса № {course.pk}")
+    if created:
+        for codename in TRAINER_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=course, permission=permission)
+    return group
+
+
+@transaction.atomic
+def course_trainer_add(*, course: CoursePage, user: User) -> CourseTrainer:
+    """Give a trainer the course: they may edit its pages (not publish) and see its learners."""
+    from lms.accounts.roles import Role
+    from lms.accounts.services import role_assign
+
+    link, _created = CourseTrainer.objects.get_or_create(course=course, user=user)
+    role_assign(user=user, role=Role.TRAINER)
+    user.groups.add(_trainer_group(course))
+    return link
+
+
+@transaction.atomic
+def course_trainer_remove(*, course: CoursePage, user: User) -> None:
+    CourseTrainer.objects.filter(course=course, user=user).delete()
+    user.groups.remove(_trainer_group(course))

@@ -1,0 +1,152 @@
+"""Learner pages: catalogue, course, lesson, «Моё обучение», and the POST actions behind their buttons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import CoursePage, Enrolment, LessonPage
+
+Status = Enrolment.Status
+
+
+def catalogue_context(request, programme) -> dict:
+    formats = dict(CoursePage.Format.choices)
+    selected = {
+        "format": request.GET.get("format", "") if request.GET.get("format", "") in formats else "",
+        "audience": request.GET.get("audience", "")[:300],
+        "open_only": request.GET.get("open") == "1",
+        "query": request.GET.get("q", "").strip()[:200],
+    }
+    courses = selectors.catalogue_courses(programme, **selected)
+    enrolments = selectors.enrolments_by_course(request.user, [c.pk for c in courses])
+    return {
+        "courses": [(course, enrolments.get(course.pk)) for course in courses],
+        "formats": CoursePage.Format.choices,
+        "audiences": selectors.catalogue_audiences(programme),
+        "selected": selected,
+        "is_filtered": any(selected.values()),
+    }
+
+
+def enrol_action(user, course: CoursePage, enrolment: Enrolment | None) -> str:
+    """What the course page offers this person: one of a few fixed states the template knows."""
+    if enrolment is not None:
+        if enrolment.status in (Status.ACTIVE, Status.COMPLETED, Status.REQUESTED):
+            return enrolment.status
+    if not user.is_authenticated:
+        return "login"
+    if course.enrolment_policy == CoursePage.Policy.ASSIGNED:
+        return "assigned_only"
+    if not course.enrolment_is_open():
+        return "closed"
+    return "request" if course.enrolment_policy == CoursePage.Policy.APPROVAL else "enrol"
+
+
+def course_context(request, course: CoursePage) -> dict:
+    enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
+    syllabus = selectors.course_syllabus(course)
+    first_lesson = next((m.lessons[0] for m in syllabus if m.lessons), None)
+    return {
+        "syllabus": syllabus,
+        "lesson_count": sum(len(m.lessons) for m in syllabus),
+        "trainers": selectors.course_trainers(course),
+        "enrolment": enrolment,
+        "action": enrol_action(request.user, course, enrolment),
+        "done_ids": selectors.completed_lesson_ids(enrolment),
+        "continue_lesson": (enrolment.last_lesson if enrolment and enrolment.last_lesson_id else first_lesson),
+        "can_manage": services.user_can_manage_course(request.user, course),
+    }
+
+
+def serve_lesson(request, lesson: LessonPage, *, super_serve, args, kwargs):
+    """Lessons are for enrolled learners (and the course's trainers and administrators)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = services.course_for_lesson(lesson)
+    enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
+    studying = enrolment is not None and enrolment.status in (Status.ACTIVE, Status.COMPLETED)
+    if not studying and not services.user_can_manage_course(request.user, course):
+        messages.info(request, _("Enrol in the course to study its lessons."))
+        return redirect(course.url)
+    if studying:
+        services.lesson_visit(user=request.user, lesson=lesson, course=course)
+    request.lesson_context = {"course": course, "enrolment": enrolment}
+    return super_serve(request, *args, **kwargs)
+
+
+def lesson_context(request, lesson: LessonPage) -> dict:
+    extra = getattr(request, "lesson_context", None) or {}
+    course = extra.get("course") or services.course_for_lesson(lesson)
+    enrolment = extra.get("enrolment")
+    syllabus = selectors.course_syllabus(course)
+    ordered = [item for module in syllabus for item in module.lessons]
+    index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), 0)
+    done = selectors.completed_lesson_ids(enrolment)
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "syllabus": syllabus,
+        "done_ids": done,
+        "is_done": lesson.pk in done,
+        "previous_lesson": ordered[index - 1] if index > 0 else None,
+        "next_lesson": ordered[index + 1] if index + 1 < len(ordered) else None,
+        "position": index + 1,
+        "lesson_count": len(ordered),
+    }
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment = services.enrolment_self(user=request.user, course=course)
+    except services.EnrolmentError as exc:
+        messages.error(request, str(exc))
+        return redirect(course.url)
+    if enrolment.status == Status.REQUESTED:
+        messages.success(request, _("Your request has been sent. You will receive an e-mail when it is decided."))
+    else:
+        messages.success(request, _("You are enrolled. Good luck with your studies!"))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def withdraw(request, course_id: int):
+    enrolment = get_object_or_404(Enrolment.objects.select_related("course"), course_id=course_id, user=request.user)
+    try:
+        services.enrolment_withdraw(enrolment=enrolment, actor=request.user)
+    except services.EnrolmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You have left the course. What you studied is kept if you return."))
+    return redirect(enrolment.course.url)
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        enrolment = services.lesson_complete(user=request.user, lesson=lesson)
+    except services.EnrolmentError as exc:
+        messages.error(request, str(exc))
+        return redirect(lesson.url)
+    if enrolment.status == Status.COMPLETED:
+        messages.success(request, _("Lesson studied. You have completed the course!"))
+    target = request.POST.get("next_url", "")
+    next_lesson = LessonPage.objects.live().filter(pk=target).first() if target.isdigit() else None
+    return redirect(next_lesson.url if next_lesson else enrolment.course.url)
+
+
+@login_required
+def dashboard(request):
+    data = selectors.learner_dashboard(request.user)
+    return render(request, "courses/dashboard.html", {"dashboard": data})

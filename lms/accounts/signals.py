@@ -1,0 +1,5 @@
+from django.dispatch import Signal
+
+# Sent (on commit) when a person's account or profile (library, position) is created or changed, so that
+# higher layers can apply their rules (mandatory course assignments, internship requirements). Args: user_id.
+staff_profile_saved = Signal()
