@@ -3,10 +3,10 @@ documents used only by unpublished course pages are not served to the public."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, Page, ReferenceIndex, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, ReferenceIndex, Workflow, WorkflowPage, WorkflowTask
 
 WORKFLOW_NAME = "Публикация курсов"
 TASK_NAME = "Утверждение администратором ОНБ"
@@ -22,6 +22,10 @@ def course_moderation_workflow_ensure(*, programme: Page, approvers: Group) -> W
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=programme, defaults={"workflow": workflow})
+    # Approving publishes, so the approvers may publish (and edit) everything under the programme.
+    for codename in ("add_page", "change_page", "publish_page"):
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=approvers, page=programme, permission=permission)
     return workflow
 
 

@@ -146,3 +146,107 @@ def hours_by_year(user: User) -> dict[int, int]:
     rows = (Enrolment.objects.filter(user=user, status=Status.COMPLETED)
             .values_list("completed_at__year").annotate(hours=Sum("course__academic_hours")))
     return dict(rows)
+
+
+# --- Admin screens: requests, bulk enrolment, the learners report ------------------------------------------------
+
+def user_manages_any_course(user: User) -> bool:
+    """Administrators, and trainers of at least one course: who may open the requests screen and the report."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("courses.change_enrolment"):
+        return True
+    return CourseTrainer.objects.filter(user=user).exists()
+
+
+def enrolment_requests_for(user: User, *, course_id: int | None = None) -> QuerySet[Enrolment]:
+    """Requests waiting for a decision on the courses the user manages, oldest first."""
+    requests = Enrolment.objects.filter(status=Status.REQUESTED, course__in=courses_managed_by(user))
+    if course_id:
+        requests = requests.filter(course_id=course_id)
+    return (requests.select_related("user", "user__library", "user__library__municipality", "course")
+            .order_by("created_at", "pk"))
+
+
+def staff_matching(
+    *, evbk_only: bool = False, library_id: int | None = None, municipality_id: int | None = None,
+    position_contains: str = "",
+) -> QuerySet[User]:
+    """Active staff (people with a library) meeting the conditions of a mandatory rule or a group enrolment.
+    A library includes its branches."""
+    people = User.objects.filter(is_active=True, library__isnull=False)
+    if evbk_only:
+        people = people.filter(library__evbk_participant=True)
+    if library_id:
+        people = people.filter(Q(library_id=library_id) | Q(library__parent_id=library_id))
+    if municipality_id:
+        people = people.filter(library__municipality_id=municipality_id)
+    if position_contains:
+        people = people.filter(position__icontains=position_contains)
+    return people
+
+
+def people_by_emails(emails: list[str]) -> tuple[QuerySet[User], list[str]]:
+    """Active people with these (normalised) e-mail addresses, and the addresses nobody active has."""
+    people = User.objects.filter(is_active=True, email__in=emails)
+    known = set(people.values_list("email", flat=True))
+    return people, [email for email in emails if email not in known]
+
+
+def people_for_bulk_enrolment(
+    *, emails: list[str] | None = None, evbk_only: bool = False, library_id: int | None = None,
+    municipality_id: int | None = None, position_contains: str = "",
+) -> tuple[QuerySet[User], list[str]]:
+    """The people a group enrolment covers, in name order with their library, and the unknown e-mail addresses.
+    A list of addresses is used on its own; otherwise the conditions of :func:`staff_matching`."""
+    if emails:
+        people, unknown = people_by_emails(emails)
+    else:
+        people, unknown = staff_matching(evbk_only=evbk_only, library_id=library_id,
+                                         municipality_id=municipality_id,
+                                         position_contains=position_contains), []
+    people = (people.select_related("library", "library__municipality")
+              .order_by("last_name", "first_name", "patronymic", "pk"))
+    return people, unknown
+
+
+@dataclass
+class BulkEnrolmentPreview:
+    total: int
+    sample: list[User]
+    already_enrolled: int
+    unknown_emails: list[str]
+    seats_free: int | None  # None: the course has no limit
+
+    @property
+    def new(self) -> int:
+        return self.total - self.already_enrolled
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.seats_free is not None and self.new > self.seats_free
+
+
+def bulk_enrolment_preview(course: CoursePage, people: QuerySet[User], unknown_emails: list[str], *,
+                           sample_size: int = 50) -> BulkEnrolmentPreview:
+    """What a group enrolment would do, without writing anything (4 queries)."""
+    current = (Status.REQUESTED, Status.ACTIVE, Status.COMPLETED)
+    seats_free = None
+    if course.capacity is not None:
+        taken = Enrolment.objects.filter(course=course, status__in=Enrolment.SEAT_STATUSES).count()
+        seats_free = max(course.capacity - taken, 0)
+    return BulkEnrolmentPreview(
+        total=people.count(),
+        sample=list(people[:sample_size]),
+        already_enrolled=Enrolment.objects.filter(course=course, user__in=people.values("pk"),
+                                                  status__in=current).count(),
+        unknown_emails=unknown_emails,
+        seats_free=seats_free,
+    )
+
+
+def learners_report(user: User) -> QuerySet[Enrolment]:
+    """Enrolments on every course the user manages (and no other), with what the report shows of each."""
+    return (Enrolment.objects.filter(course__in=courses_managed_by(user))
+            .select_related("user", "user__library", "user__library__municipality", "course")
+            .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))

@@ -191,16 +191,11 @@ def enrolment_bulk_create(
 # --- Mandatory assignment rules ----------------------------------------------------------------------------------
 
 def rule_matching_users(rule: AssignmentRule) -> QuerySet[User]:
-    people = User.objects.filter(is_active=True, library__isnull=False)
-    if rule.evbk_only:
-        people = people.filter(library__evbk_participant=True)
-    if rule.library_id:
-        people = people.filter(library_id=rule.library_id) | people.filter(library__parent_id=rule.library_id)
-    if rule.municipality_id:
-        people = people.filter(library__municipality_id=rule.municipality_id)
-    if rule.position_contains:
-        people = people.filter(position__icontains=rule.position_contains)
-    return people
+    # The conditions are shared with group enrolment in the admin (selectors.staff_matching).
+    from .selectors import staff_matching
+
+    return staff_matching(evbk_only=rule.evbk_only, library_id=rule.library_id,
+                          municipality_id=rule.municipality_id, position_contains=rule.position_contains)
 
 
 def rule_due_date(rule: AssignmentRule, user: User) -> date | None:

@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from cms.demo import DEMO_PEOPLE, demo_seed
 from cms.models import HomePage, StandardPage
+from courses.models import CoursePage, Enrolment, LessonCompletion
 from lms.accounts.models import User
 from lms.libraries.models import Library
 
@@ -35,6 +36,9 @@ def _snapshot():
         list(HomePage.objects.values_list("pk", "title", "live")),
         list(StandardPage.objects.values_list("pk", "title", "live")),
         sorted(User.objects.values_list("email", "groups__name")),
+        list(Enrolment.objects.order_by("pk").values()),
+        LessonCompletion.objects.count(),
+        list(CoursePage.objects.values_list("pk", "title", "live")),
     )
 
 
@@ -48,6 +52,9 @@ def test_seed_demo_builds_the_site_and_twice_changes_nothing(db, capsys):
     assert demo_seed().changed == 0
     assert _snapshot() == first
     assert HomePage.objects.get().live
+    assert CoursePage.objects.live().count() == 4
+    statuses = set(Enrolment.objects.values_list("status", flat=True))
+    assert statuses == {"active", "completed", "requested"}
     for person in DEMO_PEOPLE:
         user = User.objects.get(email=person.email)
         assert user.emailaddress_set.get().verified and user.check_password("kuzbass-demo-2026")
