@@ -93,7 +93,12 @@ def site_seed(browser, live_server, fast_password_hashing):
     # The role groups come from a post_migrate handler; the flush re-emits post_migrate, but not after a test
     # with serialized_rollback. Idempotent.
     roles_ensure()
-    return demo_seed()
+    result = demo_seed()
+    # The seed enrols the demo learners, and each enrolment sends its notice: tests look only at their own e-mails.
+    from django.core import mail
+
+    mail.outbox.clear()
+    return result
 
 
 @pytest.fixture
@@ -146,3 +151,51 @@ def screenshot():
         return path
 
     return take
+
+
+@pytest.fixture
+def log_in():
+    """`log_in(page, email, password)`: the login form at /accounts/login/, as a person fills it in."""
+
+    def submit(page, email: str, password: str) -> None:
+        page.goto("/accounts/login/")
+        page.locator("input[name=login]").fill(email)
+        page.locator("input[name=password]").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Войти", exact=True).click()
+
+    return submit
+
+
+PAGE_WEIGHT_BUDGET = 100 * 1024
+PAGE_WEIGHT_COUNTED = {"document", "stylesheet"}
+
+
+@pytest.fixture
+def page_weight(browser, live_server):
+    """`page_weight(path, storage_state=None)` -> (bytes of document + CSS, {url: bytes}, foreign URLs).
+
+    Loads the page in a fresh context (a cold cache, as on a first visit), optionally with the cookies of a logged-in
+    context (`context.storage_state()`), the way tests/e2e/test_page_weight.py weighs anonymous pages."""
+
+    def weigh(path: str, storage_state=None):
+        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
+                                      storage_state=storage_state)
+        try:
+            page = context.new_page()
+            responses = []
+            page.on("response", lambda response: responses.append(response))
+            response = page.goto(path)
+            assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+            page.wait_for_load_state("load")
+            foreign = [r.url for r in responses if not r.url.startswith(live_server.url)]
+            weights = {
+                r.url.removeprefix(live_server.url): len(r.body())
+                for r in responses
+                if r.request.resource_type in PAGE_WEIGHT_COUNTED and not 300 <= r.status < 400
+            }
+            return sum(weights.values()), weights, foreign
+        finally:
+            context.close()
+
+    return weigh
