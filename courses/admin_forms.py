@@ -59,13 +59,18 @@ class AssignmentRuleForm(WagtailAdminModelForm):
     course = CourseChoiceField()
     # All libraries, not only active ones: a rule saved earlier may name a library closed since.
     library = LibraryChoiceField(label=_("Library"), queryset=Library.objects.select_related("municipality")
-                                 .order_by("short_name"), required=False, help_text=_("Its branches are included."))
+                                 .order_by("short_name"), required=False, empty_label=_("— any —"),
+                                 help_text=_("Its branches are included."))
 
     class Meta:
         model = AssignmentRule
         fields = ["course", "title", "evbk_only", "library", "municipality", "position_contains", "due_date",
                   "due_in_days", "is_active"]
         widgets = {"due_date": AdminDateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].empty_label = _("— any —")
 
 
 class BulkEnrolmentForm(forms.Form):

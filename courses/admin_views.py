@@ -128,6 +128,7 @@ def enrolment_requests(request):
         "courses": courses,
         "selected_course": course_id,
         "page_title": _("Enrolment requests"),
+        "header_title": _("Enrolment requests"),
         "header_icon": "circle-check",
     })
 
@@ -182,5 +183,6 @@ def bulk_enrolment(request):
         "form": form,
         "preview": preview,
         "page_title": _("Group enrolment"),
+        "header_title": _("Group enrolment"),
         "header_icon": "group",
     })

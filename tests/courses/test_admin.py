@@ -55,7 +55,7 @@ def refused(response) -> bool:
 
 # --- Who may open what -------------------------------------------------------------------------------------------
 
-ADMIN_ONLY = [TRAINERS, TRAINERS + "add/", RULES, RULES + "add/", BULK]
+ADMIN_ONLY = [TRAINERS, TRAINERS + "new/", RULES, RULES + "new/", BULK]
 MANAGERS = [REQUESTS, REPORT]
 
 
@@ -94,7 +94,7 @@ def test_trainer_of_a_course_opens_requests_and_report(client, course_with_train
 @pytest.mark.parametrize("url", MANAGERS)
 def test_trainer_without_a_course_is_refused(client, db, url):
     client.force_login(UserFactory(role=Role.TRAINER))
-    assert client.get(url).status_code == 403
+    assert refused(client.get(url))
 
 
 def test_learning_menu_is_shown_per_permission(client, administrator, course_with_trainer):
@@ -120,13 +120,13 @@ def test_administrator_adds_edits_and_removes_a_trainer_through_the_services(cli
     person = UserFactory(last_name="Методистова")
     client.force_login(administrator)
 
-    response = client.post(TRAINERS + "add/", {"course": course.pk, "user": person.pk})
+    response = client.post(TRAINERS + "new/", {"course": course.pk, "user": person.pk})
     assert response.status_code == 302, response.content.decode()[:3000]
     link = CourseTrainer.objects.get(course=course, user=person)
     assert can_edit(course, person)                       # page permissions came with the service
     assert "Методистова" in client.get(TRAINERS).content.decode()
 
-    again = client.post(TRAINERS + "add/", {"course": course.pk, "user": person.pk})
+    again = client.post(TRAINERS + "new/", {"course": course.pk, "user": person.pk})
     assert again.status_code == 200 and CourseTrainer.objects.filter(user=person).count() == 1
 
     response = client.post(f"{TRAINERS}edit/{link.pk}/", {"course": other.pk, "user": person.pk})
@@ -173,7 +173,7 @@ def test_deciding_twice_shows_the_error_and_changes_nothing(client, administrato
     course, _trainer = course_with_trainer
     request = enrol(course, "Повторова", status=Status.REQUESTED, source=Source.SELF)
     client.force_login(administrator)
-    client.post(f"{REQUESTS}{request.pk}/decide/", {"decision": "approve"})
+    client.post(f"{REQUESTS}{request.pk}/decide/", {"decision": "approve"}, follow=True)
     response = client.post(f"{REQUESTS}{request.pk}/decide/", {"decision": "reject"}, follow=True)
     assert response.status_code == 200
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -202,7 +202,7 @@ def test_saving_a_rule_enrols_the_people_it_covers(client, administrator, django
     due = timezone.localdate() + timedelta(days=30)
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(RULES + "add/", {
+        response = client.post(RULES + "new/", {
             "course": course.pk, "title": "Все сотрудники ЦБС", "library": library.pk, "municipality": "",
             "position_contains": "", "due_date": due.isoformat(), "due_in_days": "", "is_active": "on",
         })
@@ -217,7 +217,7 @@ def test_saving_a_rule_enrols_the_people_it_covers(client, administrator, django
 def test_a_rule_with_both_kinds_of_due_date_is_refused(client, administrator):
     course = pages.course()
     client.force_login(administrator)
-    response = client.post(RULES + "add/", {
+    response = client.post(RULES + "new/", {
         "course": course.pk, "title": "Ошибка", "evbk_only": "on", "due_date": "2030-01-01", "due_in_days": "30",
         "is_active": "on",
     })
@@ -231,7 +231,7 @@ def test_an_inactive_rule_enrols_nobody(client, administrator, django_capture_on
     course = pages.course()
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(RULES + "add/", {"course": course.pk, "title": "Пока выключено",
+        response = client.post(RULES + "new/", {"course": course.pk, "title": "Пока выключено",
                                                 "library": library.pk})
     assert response.status_code == 302
     assert not Enrolment.objects.exists()
@@ -253,6 +253,7 @@ def test_bulk_preview_writes_nothing_then_confirm_enrols(client, administrator):
     assert response.status_code == 200
     preview = response.context["preview"]
     assert (preview.total, preview.already_enrolled, preview.new) == (3, 1, 2)
+    assert preview.enrolled_in_sample == {people[0].pk}
     page = response.content.decode()
     assert "Вторникова" in page and "Третьякова" in page and "Сторонняя" not in page
     assert Enrolment.objects.filter(course=course).count() == 1
@@ -385,3 +386,22 @@ def test_report_does_a_fixed_number_of_queries(client, administrator):
     large = count()
     assert len(client.get(REPORT).context["enrolments"]) == 30
     assert large == small
+
+
+def test_requests_page_does_a_fixed_number_of_queries(client, course_with_trainer):
+    course, trainer = course_with_trainer
+    client.force_login(trainer)
+
+    def count() -> int:
+        client.get(REQUESTS)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(REQUESTS)
+        assert response.status_code == 200
+        return len(queries)
+
+    for _number in range(2):
+        enrol(course, "Просящая", status=Status.REQUESTED, source=Source.SELF)
+    small = count()
+    for _number in range(20):
+        enrol(course, "Просящая", status=Status.REQUESTED, source=Source.SELF)
+    assert count() == small
