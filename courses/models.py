@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
@@ -288,7 +289,8 @@ class AssignmentRule(models.Model):
                                      on_delete=models.CASCADE)
     position_contains = models.CharField(_("position contains"), max_length=100, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    due_in_days = models.PositiveSmallIntegerField(_("due within days of joining"), null=True, blank=True)
+    due_in_days = models.PositiveSmallIntegerField(_("due within days of joining"), null=True, blank=True,
+                                                   validators=[MinValueValidator(1)])
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
@@ -309,7 +311,7 @@ class AssignmentRule(models.Model):
 
     def clean(self):
         super().clean()
-        if self.due_date and self.due_in_days:
+        if self.due_date is not None and self.due_in_days is not None:
             raise ValidationError(_("Give either a fixed due date or a number of days, not both."))
 
 

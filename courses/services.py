@@ -107,6 +107,13 @@ def enrolment_create(
         with transaction.atomic():
             course = CoursePage.objects.select_for_update().get(pk=course.pk)  # serialises seats and duplicates
             existing = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+            if existing is not None and existing.status == Status.REQUESTED and source != Source.SELF:
+                # An administrator's or a rule's assignment settles a pending request: the seat is already held.
+                existing.source, existing.status, existing.due_date = source, Status.ACTIVE, due_date
+                existing.decided_by, existing.decided_at = actor, timezone.now()
+                existing.save(update_fields=["source", "status", "due_date", "decided_by", "decided_at"])
+                _notify(existing, "assigned")
+                return existing
             if existing is not None and existing.status in ACTIVE_STATUSES:
                 if due_date and source != Source.SELF and existing.status == Status.ACTIVE and (
                         existing.due_date is None or due_date < existing.due_date):
@@ -179,10 +186,11 @@ def enrolment_bulk_create(
     users = list(users)
     with transaction.atomic():
         course = CoursePage.objects.select_for_update().get(pk=course.pk)
-        enrolled = set(Enrolment.objects.filter(course=course, user__in=users, status__in=ACTIVE_STATUSES)
-                       .values_list("user_id", flat=True))
-        new = [user for user in users if user.pk not in enrolled]
-        _check_capacity(course, extra=len(new))
+        statuses = dict(Enrolment.objects.filter(course=course, user__in=users, status__in=ACTIVE_STATUSES)
+                        .values_list("user_id", "status"))
+        new = [user for user in users if statuses.get(user.pk) in (None, Status.REQUESTED)]
+        pending = sum(1 for user in new if statuses.get(user.pk) == Status.REQUESTED)  # hold their seats already
+        _check_capacity(course, extra=len(new) - pending)
         for user in new:
             enrolment_create(user=user, course=course, source=Source.COHORT, due_date=due_date, actor=actor)
     return len(new), len(users) - len(new)
@@ -199,34 +207,39 @@ def rule_matching_users(rule: AssignmentRule) -> QuerySet[User]:
 
 
 def rule_due_date(rule: AssignmentRule, user: User) -> date | None:
-    if rule.due_date:
+    if rule.due_date is not None:
         return rule.due_date
-    if rule.due_in_days:
+    if rule.due_in_days is not None:
         start = max(rule.created_at, user.date_joined)
         return timezone.localdate(start) + timedelta(days=rule.due_in_days)
     return None
 
 
 def assignment_rule_apply(*, rule: AssignmentRule) -> int:
-    """Enrol everyone the rule covers who is not enrolled yet; returns how many were enrolled."""
+    """Enrol everyone the rule covers; people already enrolled get the rule's due date if it is earlier.
+    Returns how many were newly enrolled (or had a pending request settled)."""
     if not rule.is_active:
         return 0
-    enrolled = Enrolment.objects.filter(course_id=rule.course_id, status__in=ACTIVE_STATUSES).values("user_id")
+    settled = set(Enrolment.objects.filter(course_id=rule.course_id, status__in=(Status.ACTIVE, Status.COMPLETED))
+                  .values_list("user_id", flat=True))
     count = 0
-    for user in rule_matching_users(rule).exclude(pk__in=enrolled).order_by("pk").iterator():
+    for user in rule_matching_users(rule).order_by("pk").iterator():
         enrolment_create(user=user, course=rule.course, source=Source.MANDATORY, due_date=rule_due_date(rule, user))
-        count += 1
+        count += user.pk not in settled
     return count
 
 
 def assignment_rules_apply_for_user(*, user: User) -> int:
-    """Apply every active rule to one person (on joining, or when their library or position changes)."""
+    """Apply every active rule to one person (on joining, or when their library or position changes).
+    Returns how many courses were newly assigned."""
     count = 0
     for rule in AssignmentRule.objects.filter(is_active=True).select_related("course"):
         if rule_matching_users(rule).filter(pk=user.pk).exists():
-            enrolment = enrolment_create(user=user, course=rule.course, source=Source.MANDATORY,
-                                         due_date=rule_due_date(rule, user))
-            count += enrolment.source == Source.MANDATORY
+            settled = Enrolment.objects.filter(user=user, course=rule.course,
+                                               status__in=(Status.ACTIVE, Status.COMPLETED)).exists()
+            enrolment_create(user=user, course=rule.course, source=Source.MANDATORY,
+                             due_date=rule_due_date(rule, user))
+            count += not settled
     return count
 
 

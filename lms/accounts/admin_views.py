@@ -17,6 +17,11 @@ from .selectors import staff_visible_to
 invite_required = permission_required("accounts.invite_staff", raise_exception=True)
 
 
+def _header(title: str, icon: str) -> dict:
+    # Wagtail's generic base template titles the page and the browser tab from these.
+    return {"page_title": title, "header_title": title, "header_icon": icon}
+
+
 @invite_required
 @require_http_methods(["GET", "POST"])
 def invite(request):
@@ -35,7 +40,7 @@ def invite(request):
             messages.success(request, _("The invitation was sent to %(email)s.") % {"email": invitation.user.email})
             return redirect("staff_invite")
     return render(request, "accounts/admin/invite.html",
-                  {"form": form, "page_title": _("Invite a staff member"), "header_icon": "mail"})
+                  {"form": form, **_header(_("Invite a staff member"), "mail")})
 
 
 @invite_required
@@ -53,7 +58,7 @@ def import_upload(request):
         else:
             return redirect("staff_import_preview", staff_import.pk)
     return render(request, "accounts/admin/import_upload.html",
-                  {"form": form, "page_title": _("Import a staff list"), "header_icon": "upload"})
+                  {"form": form, **_header(_("Import a staff list"), "upload")})
 
 
 def _read_limit() -> int:
@@ -66,7 +71,7 @@ def _read_limit() -> int:
 def import_preview(request, pk: int):
     staff_import = get_object_or_404(StaffImport, pk=pk, created_by=request.user)
     return render(request, "accounts/admin/import_preview.html", {
-        "staff_import": staff_import, "page_title": _("Staff list: check before import"), "header_icon": "upload",
+        "staff_import": staff_import, **_header(_("Staff list: check before import"), "upload"),
     })
 
 
@@ -94,6 +99,5 @@ def staff_list(request):
         "page": page,
         "libraries": library_choices() if request.user.has_perm("accounts.view_user") else None,
         "selected_library": library_id,
-        "page_title": _("Library staff"),
-        "header_icon": "group",
+        **_header(_("Library staff"), "group"),
     })

@@ -9,7 +9,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from allauth.account.signals import email_confirmed
+
         post_migrate.connect(_ensure_roles, dispatch_uid="accounts.ensure_roles")
+        email_confirmed.connect(_on_email_confirmed, dispatch_uid="accounts.email_confirmed")
+
+
+def _on_email_confirmed(sender, request, email_address, **kwargs) -> None:
+    from .services import user_email_confirmed
+
+    user_email_confirmed(user=email_address.user)
 
 
 def _ensure_roles(sender, **kwargs) -> None:

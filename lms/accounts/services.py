@@ -58,8 +58,14 @@ def user_register(
     user.personal_data_consent_version = settings.PERSONAL_DATA_CONSENT_VERSION
     user.save()
     role_assign(user=user, role=Role.LEARNER)
-    _announce_profile_saved(user)
+    # Higher layers hear of a self-registered person once the address is confirmed (user_email_confirmed):
+    # no course letters go to an address nobody has proved to own.
     return user
+
+
+def user_email_confirmed(*, user: User) -> None:
+    """A person confirmed their e-mail address: their account is now in use."""
+    _announce_profile_saved(user)
 
 
 @transaction.atomic

@@ -183,3 +183,50 @@ def test_trainer_gets_page_permissions_on_own_course_only(db):
     services.course_trainer_remove(course=mine, user=trainer)
     trainer = type(trainer).objects.get(pk=trainer.pk)
     assert not Page.objects.get(pk=mine.pk).permissions_for_user(trainer).can_edit()
+
+
+def test_an_assignment_settles_a_pending_request(learner, administrator, db):
+    course = pages.course(enrolment_policy=CoursePage.Policy.APPROVAL, capacity=1)
+    request = services.enrolment_self(user=learner, course=course)
+    assert request.status == Status.REQUESTED
+    assert services.enrolment_bulk_create(course=course, users=[learner], due_date=None, actor=administrator) == (1, 0)
+    request.refresh_from_db()
+    assert (request.status, request.source) == (Status.ACTIVE, Source.COHORT)
+
+
+def test_a_rule_brings_due_dates_forward_for_people_already_enrolled(learner, db):
+    course = pages.course()
+    services.enrolment_self(user=learner, course=course)
+    due = timezone.localdate() + timedelta(days=10)
+    rule = AssignmentRule.objects.create(course=course, title="Все", position_contains="библиотекарь", due_date=due)
+    assert services.assignment_rule_apply(rule=rule) == 0  # nobody new
+    assert Enrolment.objects.get(user=learner).due_date == due
+    assert services.assignment_rules_apply_for_user(user=learner) == 0
+
+
+def test_rule_due_in_days_must_be_positive(db):
+    from django.core.exceptions import ValidationError
+
+    rule = AssignmentRule(course=pages.course(), title="Ноль", due_in_days=0)
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_self_registered_people_get_course_letters_only_after_confirming(client, db,
+                                                                         django_capture_on_commit_callbacks):
+    import re
+
+    library = LibraryFactory(evbk_participant=True)
+    course = pages.course()
+    AssignmentRule.objects.create(course=course, title="Э(В)БК", evbk_only=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", {
+            "email": "new@example.org", "last_name": "Новикова", "first_name": "Ольга", "library": library.pk,
+            "position": "библиотекарь", "password1": "Kniga-Polka-77", "password2": "Kniga-Polka-77",
+            "consent": "on",
+        })
+    assert len(mail.outbox) == 1 and not Enrolment.objects.exists()  # only the confirmation letter
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/" + link.split("://", 1)[1].split("/", 1)[1])
+    assert Enrolment.objects.filter(user__email="new@example.org", course=course).exists()

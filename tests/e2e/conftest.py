@@ -138,6 +138,25 @@ def new_page(browser, live_server, site_seed):
 
 
 @pytest.fixture
+def new_context(browser, live_server, site_seed):
+    """Factory of fresh browser contexts (`new_context(javascript=False)` for a browser with scripts off), each
+    closed after the test; each is a separate person with her own cookies."""
+    contexts = []
+
+    def make(*, javascript: bool = True):
+        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
+                                      viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
+        context.set_default_timeout(10_000)
+        context.set_default_navigation_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshot():
     """`screenshot(page, name)` saves a full-page PNG to /tmp/screens/ when E2E_SCREENSHOTS is set; else nothing."""
     enabled = bool(os.environ.get("E2E_SCREENSHOTS"))
@@ -167,7 +186,6 @@ def log_in():
     return submit
 
 
-PAGE_WEIGHT_BUDGET = 100 * 1024
 PAGE_WEIGHT_COUNTED = {"document", "stylesheet"}
 
 
