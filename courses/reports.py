@@ -30,7 +30,7 @@ def _overdue() -> Q:
 
 class LearnersReportFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(
-        label=_("Course"), queryset=lambda request: selectors.courses_managed_by(request.user),
+        label=_("Course"), queryset=lambda request: selectors.report_courses_for(request.user),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, widget=forms.RadioSelect,
                                          empty_label=_("All"))
@@ -103,7 +103,7 @@ class LearnersReportView(ReportView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.user_manages_any_course(request.user):
+        if not selectors.user_sees_learners_report(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

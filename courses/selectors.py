@@ -247,8 +247,25 @@ def bulk_enrolment_preview(course: CoursePage, people: QuerySet[User], unknown_e
     )
 
 
+def user_sees_learners_report(user: User) -> bool:
+    """Course managers, and library heads (who see how their own staff learn)."""
+    return user_manages_any_course(user) or (user.is_authenticated and user.has_perm("accounts.view_library_staff"))
+
+
+def report_courses_for(user: User) -> QuerySet[CoursePage]:
+    if user.has_perm("accounts.view_library_staff") and not user_manages_any_course(user):
+        return CoursePage.objects.all().order_by("path")  # a head filters own staff's enrolments by any course
+    return courses_managed_by(user)
+
+
 def learners_report(user: User) -> QuerySet[Enrolment]:
-    """Enrolments on every course the user manages (and no other), with what the report shows of each."""
-    return (Enrolment.objects.filter(course__in=courses_managed_by(user))
+    """Enrolments on every course the user manages, plus, for a library head, every enrolment of their own
+    staff (and nothing else), with what the report shows of each."""
+    from lms.accounts.selectors import staff_visible_to
+
+    visible = Q(course__in=courses_managed_by(user))
+    if user.has_perm("accounts.view_library_staff"):
+        visible |= Q(user__in=staff_visible_to(user))
+    return (Enrolment.objects.filter(visible)
             .select_related("user", "user__library", "user__library__municipality", "course")
             .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))

@@ -120,7 +120,14 @@ def bulk_enrolment_menu_item():
                               permission="courses.add_enrolment")
 
 
+class LearnersReportMenuItem(MenuItem):
+    """Shown to course managers and to library heads."""
+
+    def is_shown(self, request):
+        return selectors.user_sees_learners_report(request.user)
+
+
 @hooks.register("register_reports_menu_item")
 def learners_report_menu_item():
-    return CourseManagerMenuItem(_("Learners of courses"), reverse("courses_learners_report"), icon_name="table",
+    return LearnersReportMenuItem(_("Learners of courses"), reverse("courses_learners_report"), icon_name="table",
                                  order=50)

@@ -405,3 +405,25 @@ def test_requests_page_does_a_fixed_number_of_queries(client, course_with_traine
     for _number in range(20):
         enrol(course, "Просящая", status=Status.REQUESTED, source=Source.SELF)
     assert count() == small
+
+
+def test_a_library_head_sees_the_learning_of_own_staff_only(client, db):
+    from lms.accounts.roles import Role as Roles
+    from tests.factories import LibraryFactory
+    from tests.factories import UserFactory as People
+    from tests.factories import courses as builders
+    from courses import services as course_services
+
+    system, other = LibraryFactory(), LibraryFactory()
+    head = People(library=system, role=Roles.LIBRARY_HEAD)
+    course = builders.course()
+    mine = People(library=system, last_name="Своякова")
+    stranger = People(library=other, last_name="Чужакова")
+    for person in (mine, stranger):
+        course_services.enrolment_self(user=person, course=course)
+    client.force_login(head)
+    page = client.get("/admin/reports/learners/").content.decode()
+    assert "Своякова" in page and "Чужакова" not in page
+    response = client.get("/admin/reports/learners/?export=csv")
+    export = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Своякова" in export and "Чужакова" not in export
