@@ -89,6 +89,10 @@ class BulkEnrolmentForm(forms.Form):
         help_text=_("One address a line, or separated by commas or semicolons. The conditions above are not used "
                     "with a list."),
     )
+    emails_file = forms.FileField(
+        label=_("Or upload a list (CSV, TXT or XLSX)"), required=False,
+        help_text=_("Every e-mail address found in the file is added to the list above."),
+    )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=AdminDateInput)
 
     def clean_position_contains(self) -> str:
@@ -137,3 +141,26 @@ class BulkEnrolmentForm(forms.Form):
             "municipality_id": municipality.pk if municipality else None,
             "position_contains": data.get("position_contains", ""),
         }
+
+
+def emails_from_upload(upload) -> str:
+    """The e-mail addresses found anywhere in an uploaded table, one a line (for the list field).
+
+    Raises ValidationError with the reader's message when the file cannot be read.
+    """
+    from lms.accounts.staff_import import MAX_FILE_BYTES, StaffFileError, read_table
+
+    try:
+        table = read_table(data=upload.read(MAX_FILE_BYTES + 1), filename=upload.name)
+    except StaffFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    found = []
+    for row in table:
+        for cell in row:
+            candidate = normalize_email(cell)
+            try:
+                validate_email(candidate)
+            except ValidationError:
+                continue
+            found.append(candidate)
+    return "\n".join(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseBadRequest
@@ -21,7 +21,7 @@ from wagtail.log_actions import log
 from lms.accounts.models import User
 
 from . import selectors, services, tasks
-from .admin_forms import BulkEnrolmentForm
+from .admin_forms import BulkEnrolmentForm, emails_from_upload
 from .models import CoursePage, CourseTrainer, Enrolment
 
 # --- Course trainers ---------------------------------------------------------------------------------------------
@@ -162,7 +162,21 @@ def enrolment_decide(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def bulk_enrolment(request):
     """First POST: who would be enrolled (nothing is written). Second POST with confirm=1: enrol them."""
-    form = BulkEnrolmentForm(request.POST or None)
+    data = request.POST or None
+    upload_error = None
+    if request.method == "POST" and request.FILES.get("emails_file"):
+        # The file's addresses join the list field, so the confirmation step posts them like pasted ones.
+        try:
+            extracted = emails_from_upload(request.FILES["emails_file"])
+        except ValidationError as exc:
+            upload_error = exc.messages[0]
+        else:
+            data = request.POST.copy()
+            data["emails"] = "\n".join(part for part in (data.get("emails", ""), extracted) if part)
+    form = BulkEnrolmentForm(data)
+    if upload_error:
+        form.is_valid()
+        form.add_error("emails_file", upload_error)
     preview = None
     if request.method == "POST" and form.is_valid():
         course: CoursePage = form.cleaned_data["course"]

@@ -427,3 +427,27 @@ def test_a_library_head_sees_the_learning_of_own_staff_only(client, db):
     response = client.get("/admin/reports/learners/?export=csv")
     export = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Своякова" in export and "Чужакова" not in export
+
+
+def test_group_enrolment_from_an_uploaded_list(client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lms.accounts.roles import Role as Roles
+    from tests.factories import UserFactory as People
+    from tests.factories import courses as builders
+
+    admin = People(role=Roles.ADMINISTRATOR)
+    course = builders.course()
+    anna, boris = People(email="anna@example.org"), People(email="boris@example.org")
+    client.force_login(admin)
+    csv = "ФИО;E-mail\nАнна;ANNA@example.org\nБорис;boris@example.org\nНикто;nobody@example.org\n"
+    response = client.post("/admin/learning/group-enrolment/", {
+        "course": course.pk, "emails_file": SimpleUploadedFile("list.csv", csv.encode(), content_type="text/csv"),
+    })
+    page = response.content.decode()
+    assert response.status_code == 200 and "nobody@example.org" in page
+    assert not Enrolment.objects.exists()
+    broken = client.post("/admin/learning/group-enrolment/", {"course": course.pk,
+                                                 "emails_file": SimpleUploadedFile("list.xlsx", b"junk")})
+    assert broken.status_code == 200 and "XLSX" in broken.content.decode()
+    assert not Enrolment.objects.exists()
