@@ -1,4 +1,3 @@
-import pytest
 from django.core import mail
 
 from lms.accounts.models import StaffImport, User
@@ -124,8 +123,6 @@ def test_another_administrators_import_is_not_reachable(client, administrator, d
 
 
 def test_wagtail_user_screens_edit_the_profile_fields(client, db):
-    from django.contrib.auth.models import Permission
-
     admin = UserFactory(role=Role.ADMINISTRATOR)
     person = UserFactory(patronymic="Петровна", position="библиотекарь")
     other_library = LibraryFactory()

@@ -1,4 +1,3 @@
-import pytest
 from django.core.management import call_command
 
 from cms.demo import DEMO_PEOPLE, demo_seed

@@ -438,7 +438,7 @@ def test_group_enrolment_from_an_uploaded_list(client, db):
 
     admin = People(role=Roles.ADMINISTRATOR)
     course = builders.course()
-    anna, boris = People(email="anna@example.org"), People(email="boris@example.org")
+    People(email="anna@example.org"), People(email="boris@example.org")
     client.force_login(admin)
     csv = "ФИО;E-mail\nАнна;ANNA@example.org\nБорис;boris@example.org\nНикто;nobody@example.org\n"
     response = client.post("/admin/learning/group-enrolment/", {
@@ -446,6 +446,7 @@ def test_group_enrolment_from_an_uploaded_list(client, db):
     })
     page = response.content.decode()
     assert response.status_code == 200 and "nobody@example.org" in page
+    assert "Подходят 2 человека" in page
     assert not Enrolment.objects.exists()
     broken = client.post("/admin/learning/group-enrolment/", {"course": course.pk,
                                                  "emails_file": SimpleUploadedFile("list.xlsx", b"junk")})

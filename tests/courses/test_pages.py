@@ -138,7 +138,7 @@ def test_pages_do_a_fixed_number_of_queries(client, programme, view):
     urls = {"catalogue": programme.url, "course": first[0][0].url, "lesson": first[0][1][1].url,
             "dashboard": "/learning/"}
     small = count_queries(client, urls[view])
-    more = grow(4, 5)
+    grow(4, 5)
     if view in ("course", "lesson"):
         for _ in range(5):
             pages.lesson(first[0][0])

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import AssignmentRule, CoursePage, Enrolment
-from courses.signals import course_completed
 from lms.accounts.roles import Role
 from tests.factories import LibraryFactory, UserFactory
 from tests.factories import courses as pages

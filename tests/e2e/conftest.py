@@ -74,22 +74,11 @@ def fast_password_hashing(settings):
 def site_seed(browser, live_server, fast_password_hashing):
     """The demo site (library directory, home and «О программе» pages, site settings, demo people) in the flushed
     database. Requests `browser` first so that the ORM calls run with DJANGO_ALLOW_ASYNC_UNSAFE set."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
     from cms.demo import demo_seed
     from lms.accounts.roles import roles_ensure
+    from tests.helpers import ensure_wagtail_tree
 
-    # What Wagtail's migrations create and the flush between transactional tests deletes.
-    locale, _created = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale,
-                                    content_type=ContentType.objects.get_for_model(Page)))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
+    ensure_wagtail_tree()  # what Wagtail's migrations create and the flush between tests deletes
     # The role groups come from a post_migrate handler; the flush re-emits post_migrate, but not after a test
     # with serialized_rollback. Idempotent.
     roles_ensure()

@@ -237,15 +237,6 @@ def live_celery(_eager_celery, celery_worker, transactional_db):
 def wagtail_tree(transactional_db):
     """Wagtail's root page, locale and root collection, which migrations create and the flush after every
     transactional test removes. Idempotent; use it before building pages with tests/factories/courses.py."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
+    from tests.helpers import ensure_wagtail_tree
 
-    locale, _created = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale,
-                                    content_type=ContentType.objects.get_for_model(Page)))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    return Page.get_first_root_node()
+    return ensure_wagtail_tree()

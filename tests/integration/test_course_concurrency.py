@@ -8,7 +8,6 @@ are released together by a barrier. Tasks run eagerly (the root conftest), in th
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.core import mail
@@ -18,59 +17,17 @@ from courses import services
 from courses.models import Enrolment, LessonCompletion
 from courses.signals import course_completed
 from tests.factories import UserFactory
+from tests.helpers import run_at_once
 from tests.factories import courses as pages
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-THREAD_TIMEOUT = 30
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Twenty people are created per test; the production hasher would spend seconds on their passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def run_at_once(count: int, call, *, while_running=None) -> list:
-    """Run `call(i)` in `count` threads released together; returns each thread's result or exception.
-
-    `while_running()`, when given, is called repeatedly in one more thread until the others have finished.
-    """
-    barrier = threading.Barrier(count + (1 if while_running else 0), timeout=THREAD_TIMEOUT)
-    outcomes: list = [None] * count
-    done = threading.Event()
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = call(index)
-        except BaseException as exc:  # noqa: BLE001 - the test looks at what each thread got
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    def watcher() -> None:
-        try:
-            barrier.wait()
-            while not done.is_set():
-                while_running()
-                time.sleep(0.002)
-            while_running()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
-    watch = threading.Thread(target=watcher, daemon=True) if while_running else None
-    for thread in threads + ([watch] if watch else []):
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    done.set()
-    if watch:
-        watch.join(THREAD_TIMEOUT)
-    stuck = [t for t in threads + ([watch] if watch else []) if t.is_alive()]
-    assert not stuck, "a thread is stuck (a lock never released?)"
-    return outcomes
 
 
 def unexpected(outcomes, *expected_types) -> list:

@@ -3,7 +3,6 @@
 Tasks run eagerly here (the root conftest), in the thread that committed; the e-mails land in mail.outbox.
 """
 
-import threading
 
 import pytest
 from django.core import mail
@@ -13,33 +12,10 @@ from lms.accounts.models import Invitation, StaffImport, User
 from lms.accounts.services import AccountError, invitation_create, staff_import_confirm, staff_import_preview
 from lms.libraries.services import library_directory_seed
 from tests.factories import UserFactory
+from tests.helpers import run_at_once
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-THREAD_TIMEOUT = 30
-
-
-def run_at_once(count: int, call) -> list:
-    """Run `call(i)` in `count` threads released together; returns each thread's result or exception."""
-    barrier = threading.Barrier(count, timeout=THREAD_TIMEOUT)
-    outcomes: list = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = call(index)
-        except BaseException as exc:  # noqa: BLE001 - the test looks at what each thread got
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck (a lock never released?)"
-    return outcomes
 
 
 def test_inviting_the_same_address_at_once_creates_one_person(transactional_db):
