@@ -327,3 +327,75 @@ class EnrolmentNotice(models.Model):
     class Meta:
         verbose_name = _("enrolment notice")
         verbose_name_plural = _("enrolment notices")
+
+
+class QuestionCategory(models.Model):
+    """A folder of a course's question bank («top/Раздел 1/Тема»)."""
+
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE,
+                               related_name="question_categories")
+    parent = models.ForeignKey("self", verbose_name=_("parent category"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "parent", "name"], name="question_category_unique"),
+            models.UniqueConstraint(fields=["course", "name"], condition=models.Q(parent__isnull=True),
+                                    name="question_category_unique_top"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """One version of a question. Editing a question that has been answered makes a new version, so graded
+    attempts keep exactly what they served; `is_current` marks the version the bank offers now."""
+
+    class Type(models.TextChoices):
+        MULTICHOICE = "multichoice", _("Multiple choice")
+        TRUEFALSE = "truefalse", _("True/false")
+        SHORTANSWER = "shortanswer", _("Short answer")
+        NUMERICAL = "numerical", _("Numerical")
+        MATCHING = "matching", _("Matching")
+        ESSAY = "essay", _("Essay")
+        DESCRIPTION = "description", _("Description")
+
+    class TextFormat(models.TextChoices):
+        MOODLE = "moodle", "Moodle"
+        HTML = "html", "HTML"
+        PLAIN = "plain", _("Plain text")
+        MARKDOWN = "markdown", "Markdown"
+
+    category = models.ForeignKey(QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="questions")
+    qtype = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    name = models.CharField(_("name"), max_length=255)
+    text = models.TextField(_("question text"), blank=True)
+    text_format = models.CharField(_("text format"), max_length=16, choices=TextFormat.choices,
+                                   default=TextFormat.MOODLE)
+    general_feedback = models.TextField(_("general feedback"), blank=True)
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    # The type's own part: answers with fractions and feedback, pairs, the right value of a true/false question.
+    data = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="next_version")
+    is_current = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["category", "name", "pk"]
+        indexes = [models.Index(fields=["category", "is_current"])]
+
+    def __str__(self) -> str:
+        return self.name
