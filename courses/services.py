@@ -245,27 +245,35 @@ def assignment_rules_apply_for_user(*, user: User) -> int:
 
 # --- Progress and completion -------------------------------------------------------------------------------------
 
-def _rule_satisfied(course: CoursePage, lesson_ids: dict[int, bool], done: set[int]) -> bool:
-    if not lesson_ids:
+def _rule_satisfied(course: CoursePage, items: dict, done: set) -> bool:
+    if not items:
         return False
     if course.completion_rule == CoursePage.CompletionRule.ALL_LESSONS:
-        needed = set(lesson_ids)
+        needed = set(items)
     else:
-        needed = {pk for pk, required in lesson_ids.items() if required} or set(lesson_ids)
+        needed = {key for key, required in items.items() if required} or set(items)
     return needed <= done
 
 
 def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
-    """Recount progress from the studied lessons; complete the course when its rule is met."""
+    """Recount progress from the studied lessons and passed quizzes; complete the course when its rule is met."""
+    from .models import QuizPage
+    from .quiz_services import quiz_passed
+
     course = enrolment.course
-    lessons = dict(course_lessons(course).values_list("pk", "is_required"))
-    done = set(LessonCompletion.objects.filter(enrolment=enrolment, lesson_id__in=lessons)
-               .values_list("lesson_id", flat=True))
-    percent = round(100 * len(done) / len(lessons)) if lessons else 0
+    items = {("lesson", pk): required for pk, required in course_lessons(course).values_list("pk", "is_required")}
+    done = {("lesson", pk) for pk in LessonCompletion.objects.filter(
+        enrolment=enrolment, lesson_id__in=[pk for _kind, pk in items]).values_list("lesson_id", flat=True)}
+    for quiz in QuizPage.objects.live().descendant_of(course).only("pk", "is_required", "grading_method",
+                                                                    "pass_percent"):
+        items[("quiz", quiz.pk)] = quiz.is_required
+        if quiz_passed(quiz=quiz, user=enrolment.user):
+            done.add(("quiz", quiz.pk))
+    percent = round(100 * len(done) / len(items)) if items else 0
     if percent != enrolment.progress_percent:
         enrolment.progress_percent = percent
         enrolment.save(update_fields=["progress_percent"])
-    if enrolment.status == Status.ACTIVE and _rule_satisfied(course, lessons, done):
+    if enrolment.status == Status.ACTIVE and _rule_satisfied(course, items, done):
         _complete(enrolment)
     return enrolment
 

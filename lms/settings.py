@@ -134,6 +134,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_enrolment_reminders_task",
         "schedule": crontab(hour=9, minute=0),  # every morning, Kemerovo time
     },
+    "close-overdue-attempts": {
+        "task": "courses.tasks.close_overdue_attempts_task",
+        "schedule": 60.0,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------------------------
