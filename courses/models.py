@@ -466,6 +466,28 @@ class QuizPage(Page):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
 
+    @property
+    def estimated_minutes(self) -> int | None:
+        return self.time_limit_minutes
+
+    @property
+    def is_quiz(self) -> bool:
+        return True
+
+    def get_context(self, request, *args, **kwargs):
+        from .quiz_views import quiz_context
+        from .views import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request, self))
+        context.update(quiz_context(request, self))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from .views import serve_lesson
+
+        return serve_lesson(request, self, super_serve=super().serve, args=args, kwargs=kwargs)
+
     def clean(self):
         super().clean()
         if self.pass_percent is not None and self.pass_percent > 100:

@@ -54,17 +54,22 @@ class SyllabusModule:
 
     @property
     def minutes(self) -> int:
-        return sum(lesson.estimated_minutes for lesson in self.lessons)
+        return sum(item.estimated_minutes or 0 for item in self.lessons)
 
 
 def course_syllabus(course: CoursePage) -> list[SyllabusModule]:
-    """Modules with their live lessons in tree order; lessons placed directly in the course come first (2 queries)."""
+    """Modules with their live lessons and quizzes in tree order; items placed directly in the course come
+    first (3 queries)."""
+    from .models import QuizPage
+
     modules = {m.path: SyllabusModule(page=m) for m in CourseModulePage.objects.live().child_of(course)
                .order_by("path")}
     loose = SyllabusModule(page=None)
-    for lesson in LessonPage.objects.live().descendant_of(course).order_by("path").defer_streamfields():
-        parent_path = lesson.path[: -LessonPage.steplen]
-        modules.get(parent_path, loose).lessons.append(lesson)
+    items = list(LessonPage.objects.live().descendant_of(course).defer_streamfields())
+    items += list(QuizPage.objects.live().descendant_of(course))
+    for item in sorted(items, key=lambda page: page.path):
+        parent_path = item.path[: -LessonPage.steplen]
+        modules.get(parent_path, loose).lessons.append(item)
     result = [loose] if loose.lessons else []
     return result + [m for m in modules.values() if m.lessons]
 

@@ -74,7 +74,7 @@ def serve_lesson(request, lesson: LessonPage, *, super_serve, args, kwargs):
     if not studying and not services.user_can_manage_course(request.user, course):
         messages.info(request, _("Enrol in the course to study its lessons."))
         return redirect(course.url)
-    if studying:
+    if studying and isinstance(lesson, LessonPage):
         services.lesson_visit(user=request.user, lesson=lesson, course=course)
     request.lesson_context = {"course": course, "enrolment": enrolment}
     return super_serve(request, *args, **kwargs)

@@ -1,0 +1,18 @@
+import nh3
+from django import template
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# Question texts come from trainers and from imported files: only harmless formatting survives.
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "sub", "sup", "ul", "ol", "li", "span", "code", "pre",
+                "table", "thead", "tbody", "tr", "th", "td", "img", "a", "h3", "h4", "blockquote"}
+
+
+@register.filter
+def question_html(text: str, text_format: str = "moodle") -> str:
+    if text_format in ("plain", "markdown"):
+        return mark_safe(linebreaks(escape(text or "")))
+    return mark_safe(nh3.clean(text or "", tags=ALLOWED_TAGS, url_schemes={"https", "http", "mailto"},
+                               link_rel="noopener noreferrer"))
