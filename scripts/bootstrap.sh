@@ -17,6 +17,9 @@ fi
 
 # WeasyPrint needs Pango and HarfBuzz's subsetter (without it font subsetting is 3-4x slower); DejaVu has Cyrillic.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
+if [ "${WITH_BROWSER:-0}" = "1" ]; then
+  packages+=(poppler-utils)  # the tests read the generated PDFs (pdftotext, pdffonts)
+fi
 if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi
