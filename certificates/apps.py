@@ -3,6 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
-    # Templates, issuance, PDF and verification arrive with the certificates issue.
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from courses.signals import course_completed
+
+        course_completed.connect(_on_course_completed, dispatch_uid="certificates.issue_on_completion")
+
+
+def _on_course_completed(sender, enrolment_id: int, **kwargs) -> None:
+    # The signal comes after the completing transaction has committed; the receiver only dispatches a task.
+    from .tasks import issue_course_certificate_task
+
+    issue_course_certificate_task.delay(enrolment_id)

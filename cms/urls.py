@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

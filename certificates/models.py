@@ -1,0 +1,109 @@
+"""Certificates: templates, the yearly registry, and issued documents with frozen facts and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import CoursePage
+
+
+class CertificateTemplate(models.Model):
+    class Kind(models.TextChoices):
+        QUALIFICATION = "qualification", _("Qualification certificate (удостоверение)")
+        CERTIFICATE = "certificate", _("Certificate (сертификат)")
+        INTERNSHIP = "internship", _("Internship note (справка о стажировке)")
+
+    class Orientation(models.TextChoices):
+        LANDSCAPE = "landscape", _("Landscape")
+        PORTRAIT = "portrait", _("Portrait")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("document title"), max_length=100, default="Сертификат")
+    orientation = models.CharField(_("orientation"), max_length=16, choices=Orientation.choices,
+                                   default=Orientation.LANDSCAPE)
+    issuer = models.CharField(_("issuer"), max_length=300,
+                              default="Кемеровская областная научная библиотека им. В.Д. Федорова")
+    body_text = models.TextField(
+        _("body text"), default="об успешном освоении курса",
+        help_text=_("The sentence before the course title, e.g. «об успешном освоении курса»."),
+    )
+    background_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("background"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="+")
+    logo = models.ForeignKey("wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    signatory_1_name = models.CharField(_("first signatory"), max_length=150, blank=True)
+    signatory_1_position = models.CharField(_("position"), max_length=150, blank=True)
+    signatory_1_signature = models.ForeignKey("wagtailimages.Image", verbose_name=_("signature"), null=True,
+                                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    signatory_2_name = models.CharField(_("second signatory"), max_length=150, blank=True)
+    signatory_2_position = models.CharField(_("position"), max_length=150, blank=True)
+    signatory_2_signature = models.ForeignKey("wagtailimages.Image", verbose_name=_("signature"), null=True,
+                                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    place = models.CharField(_("place"), max_length=100, default="Кемерово")
+    is_default = models.BooleanField(_("default for its kind"), default=False)
+
+    class Meta:
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        constraints = [models.UniqueConstraint(fields=["kind"], condition=models.Q(is_default=True),
+                                               name="certificate_template_one_default_per_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegistryCounter(models.Model):
+    """The last number issued in a year; its row is locked while a number is taken, so numbers have no gaps."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+
+def certificate_pdf_path(instance, filename: str) -> str:
+    return f"certificates/{instance.year}/{instance.code}.pdf"
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        REPLACED = "replaced", _("Replaced by a reissue")
+
+    number = models.CharField(_("registry number"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField()
+    code = models.CharField(_("verification code"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("holder"), on_delete=models.PROTECT,
+                             related_name="certificates")
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="certificates")
+    template = models.ForeignKey(CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT,
+                                 related_name="certificates")
+    facts = models.JSONField(_("certified facts"), default=dict)
+    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.VALID)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason of revocation"), blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="replaces")
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], condition=models.Q(status="valid"),
+                                    name="certificate_one_valid_per_course"),
+            models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "issued_at"])]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,195 @@
+"""Rules of certificates: issue (idempotent, numbered without gaps), reissue with history, revoke, render."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+import segno
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, Enrolment
+from lms.accounts.models import User
+
+from .models import Certificate, CertificateTemplate, RegistryCounter
+from .russian import decline_full_name, format_date_ru, format_period_ru, hours_phrase
+
+NUMBER_PREFIX = "ОНБ"
+
+
+class CertificateError(Exception):
+    """The action cannot be done; the message is Russian and safe to show."""
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", args=[code])
+
+
+def _next_number(year: int) -> tuple[int, str]:
+    """Take the next number of the year. Runs inside the issuing transaction: the counter row stays locked
+    until it commits, and a rolled-back issue gives its number back, so the registry has no gaps."""
+    RegistryCounter.objects.get_or_create(year=year)
+    counter = RegistryCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"{NUMBER_PREFIX}-{year}-{counter.last_number:05d}"
+
+
+def _template_for(course: CoursePage | None, kind: str | None = None) -> CertificateTemplate:
+    kind = kind or (course.certificate_kind if course else CertificateTemplate.Kind.CERTIFICATE)
+    template = (CertificateTemplate.objects.filter(kind=kind, is_default=True).first()
+                or CertificateTemplate.objects.filter(kind=kind).first())
+    if template is None:
+        raise CertificateError(_("There is no certificate template of this kind."))
+    return template
+
+
+def _course_facts(user: User, course: CoursePage, enrolment: Enrolment | None) -> dict:
+    completed = enrolment.completed_at if enrolment and enrolment.completed_at else timezone.now()
+    started = enrolment.created_at if enrolment else completed
+    return {
+        "full_name": user.full_name,
+        "name_dative": decline_full_name(user.last_name, user.first_name, user.patronymic, case="dative"),
+        "library": user.library.name if user.library_id else "",
+        "position": user.position,
+        "course": course.title,
+        "programme": course.get_parent().title if course.get_parent() else "",
+        "hours": course.academic_hours,
+        "hours_phrase": hours_phrase(course.academic_hours),
+        "date_from": timezone.localdate(started).isoformat(),
+        "date_to": timezone.localdate(completed).isoformat(),
+        "period_text": "обучение " + format_period_ru(timezone.localdate(started), timezone.localdate(completed)),
+    }
+
+
+def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None = None) -> Certificate:
+    """Issue the certificate for a completed course, once: a second call (or a racing one) returns the valid
+    certificate that exists. The PDF is rendered by a task after commit."""
+    existing = Certificate.objects.filter(user=user, course=course, status=Certificate.Status.VALID).first()
+    if existing is not None:
+        return existing
+    enrolment = Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.COMPLETED).first()
+    if enrolment is None:
+        raise CertificateError(_("The course is not completed: no certificate can be issued."))
+    if course.certificate_kind == CoursePage.CertificateKind.NONE:
+        raise CertificateError(_("This course gives no document."))
+    try:
+        with transaction.atomic():
+            return _create(user=user, course=course, template=_template_for(course), issued_by=issued_by,
+                           facts=_course_facts(user, course, enrolment))
+    except IntegrityError:
+        existing = Certificate.objects.filter(user=user, course=course, status=Certificate.Status.VALID).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create(*, user, course, template, issued_by, facts) -> Certificate:
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    sequence, number = _next_number(year)
+    facts = {**facts, "number": number, "issued_on": format_date_ru(timezone.localdate(now)),
+             "issuer": template.issuer}
+    certificate = Certificate.objects.create(
+        number=number, year=year, sequence=sequence, code=secrets.token_urlsafe(24), user=user, course=course,
+        template=template, facts=facts, issued_at=now, issued_by=issued_by,
+    )
+    _dispatch_render(certificate)
+    return certificate
+
+
+def _dispatch_render(certificate: Certificate) -> None:
+    from .tasks import render_certificate_pdf_task
+
+    render_certificate_pdf_task.delay_on_commit(certificate.pk)
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, actor: User) -> Certificate:
+    """Issue a corrected certificate (after a change of name, a correction of the course); the old one is kept,
+    marked replaced, and points to the new one."""
+    old = Certificate.objects.select_for_update().select_related("user", "course").get(pk=certificate.pk)
+    if old.status != Certificate.Status.VALID:
+        raise CertificateError(_("Only a valid certificate can be reissued."))
+    old.status = Certificate.Status.REPLACED
+    old.save(update_fields=["status"])
+    facts = old.facts
+    if old.course is not None:
+        enrolment = Enrolment.objects.filter(user=old.user, course=old.course).first()
+        facts = _course_facts(old.user, old.course, enrolment)
+    new = _create(user=old.user, course=old.course, template=old.template, issued_by=actor, facts=facts)
+    old.replaced_by = new
+    old.save(update_fields=["replaced_by"])
+    return new
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str, actor: User) -> Certificate:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CertificateError(_("Give the reason of revocation."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Certificate.Status.VALID:
+        raise CertificateError(_("Only a valid certificate can be revoked."))
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at, certificate.revoked_by, certificate.revoked_reason = timezone.now(), actor, reason[:2000]
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    return certificate
+
+
+def qr_data_uri(url: str) -> str:
+    buffer = segno.make(url, error="m").png_data_uri(scale=6, border=2)
+    return buffer if buffer.startswith("data:") else "data:image/png;base64," + base64.b64encode(buffer).decode()
+
+
+ISSUED_VERB = {  # the document's grammatical gender: «сертификат выдан», «удостоверение выдано», «справка выдана»
+    CertificateTemplate.Kind.CERTIFICATE: "выдан",
+    CertificateTemplate.Kind.QUALIFICATION: "выдано",
+    CertificateTemplate.Kind.INTERNSHIP: "выдана",
+}
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    """What the PDF template shows: the frozen facts and the template's design; nothing read from live data."""
+    template, facts = certificate.template, certificate.facts
+    url = verification_url(certificate.code)
+    return {
+        "document_title": template.title,
+        "registry_number": certificate.number,
+        "issuer_name": facts.get("issuer", template.issuer),
+        "issued_verb": ISSUED_VERB.get(template.kind, "выдан"),
+        "recipient_name": facts.get("name_dative", ""),
+        "recipient_details": ", ".join(part for part in (facts.get("library"), facts.get("position")) if part),
+        "achievement_text": template.body_text,
+        "course_title": facts.get("course", ""),
+        "programme_title": facts.get("programme", ""),
+        "hours_text": "в объёме " + facts.get("hours_phrase", ""),
+        "period_text": facts.get("period_text", ""),
+        "issue_place": template.place,
+        "issue_date_text": facts.get("issued_on", ""),
+        "signatories": [
+            {"position": position, "name": name, "signature_url": ""}
+            for name, position in ((template.signatory_1_name, template.signatory_1_position),
+                                   (template.signatory_2_name, template.signatory_2_position)) if name
+        ],
+        "qr_data_uri": qr_data_uri(url),
+        "verification_url": url,
+        "logo_url": "",
+        "background_url": "",
+        "orientation": template.orientation,
+    }
+
+
+def certificate_render_pdf(*, certificate: Certificate) -> Certificate:
+    """Render the PDF from the frozen facts and store it (private media)."""
+    from .pdf import render_pdf
+
+    data = render_pdf("certificates/pdf/base.html", certificate_context(certificate))
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+    return certificate

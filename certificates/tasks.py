@@ -1,0 +1,24 @@
+from celery import shared_task
+
+from . import services
+from .models import Certificate
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=30, soft_time_limit=30, time_limit=60)
+def render_certificate_pdf_task(self, certificate_id: int) -> None:
+    certificate = Certificate.objects.select_related("template").filter(pk=certificate_id).first()
+    if certificate is None or certificate.pdf:
+        return  # deleted, or already rendered: running twice changes nothing
+    services.certificate_render_pdf(certificate=certificate)
+
+
+@shared_task(acks_late=True, soft_time_limit=30, time_limit=60)
+def issue_course_certificate_task(enrolment_id: int) -> int | None:
+    from courses.models import CoursePage, Enrolment
+
+    enrolment = Enrolment.objects.select_related("user", "course").filter(pk=enrolment_id).first()
+    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
+        return None
+    if enrolment.course.certificate_kind == CoursePage.CertificateKind.NONE:
+        return None
+    return services.certificate_issue(user=enrolment.user, course=enrolment.course).pk

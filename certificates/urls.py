@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/", views.lookup, name="lookup"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("verify/<str:code>/pdf/", views.download, name="download"),
+    path("my/documents/", views.my_documents, name="my_documents"),
+]

@@ -1,0 +1,81 @@
+"""Public verification, the learner's «Мои документы», and PDF downloads."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from .models import Certificate
+
+VERIFY_LIMIT = 30  # lookups per minute per address: enough for people, too few for guessing
+
+
+def _rate_limited(request) -> bool:
+    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, 60)
+    try:
+        return cache.incr(key) > VERIFY_LIMIT
+    except ValueError:
+        return False
+
+
+def _too_many(request):
+    return render(request, "429.html", status=429)
+
+
+def _unknown(request):
+    # One answer for every reason (no such code, malformed code, deleted): nothing to learn from it.
+    return render(request, "certificates/verify_unknown.html", status=404)
+
+
+@never_cache
+def verify(request, code: str):
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = (Certificate.objects.select_related("replaced_by").filter(code=code).first()
+                   if 16 <= len(code) <= 64 else None)
+    if certificate is None:
+        return _unknown(request)
+    return render(request, "certificates/verify.html", {"certificate": certificate})
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label=_("Registry number"), max_length=32,
+                             widget=forms.TextInput(attrs={"placeholder": "ОНБ-2026-00042"}))
+    last_name = forms.CharField(label=_("Surname of the holder"), max_length=150)
+
+
+@never_cache
+def lookup(request):
+    form = LookupForm(request.GET or None)
+    if request.GET and form.is_valid():
+        if _rate_limited(request):
+            return _too_many(request)
+        number = form.cleaned_data["number"].strip().upper()
+        surname = " ".join(form.cleaned_data["last_name"].split()).casefold()
+        certificate = Certificate.objects.select_related("user").filter(number=number).first()
+        if certificate is None or certificate.user.last_name.casefold() != surname:
+            return _unknown(request)
+        return redirect("certificates:verify", certificate.code)
+    return render(request, "certificates/lookup.html", {"form": form})
+
+
+@login_required
+def my_documents(request):
+    certificates = (Certificate.objects.filter(user=request.user).select_related("course", "replaced_by")
+                    .order_by("-issued_at"))
+    return render(request, "certificates/my_documents.html", {"certificates": certificates})
+
+
+def download(request, code: str):
+    """The owner, administrators and whoever holds the verification code may fetch the PDF."""
+    certificate = Certificate.objects.filter(code=code).first() if 16 <= len(code) <= 64 else None
+    if certificate is None or not certificate.pdf:
+        raise Http404
+    return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
+                        filename=f"{certificate.number}.pdf")

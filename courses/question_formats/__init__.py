@@ -1,0 +1,31 @@
+"""Question exchange formats: GIFT and Moodle XML, read into and written from one dict form.
+
+The dict form is the importer's dry-run JSON of ../shared/conformance/README.md (type, name, text, text_format,
+general_feedback, category, idnumber, tags, and per type: single and answers, correct and feedback_true /
+feedback_false, pairs). Pure Python: nothing here touches the database; ``courses.question_bank`` stores.
+"""
+
+from .common import FileDecodeError, ParseResult, decode_text_file
+from .gift import GiftExportError, export_gift, parse_gift
+from .moodle_xml import export_moodle_xml, parse_moodle_xml
+
+__all__ = [
+    "FileDecodeError",
+    "GiftExportError",
+    "ParseResult",
+    "decode_text_file",
+    "export_gift",
+    "export_moodle_xml",
+    "parse_gift",
+    "parse_moodle_xml",
+    "parse_gift_file",
+]
+
+
+def parse_gift_file(data: bytes, filename=None) -> ParseResult:
+    """Read an uploaded GIFT file: a file that is not UTF-8 gives one error and no questions."""
+    try:
+        text = decode_text_file(data, filename)
+    except FileDecodeError as exc:
+        return ParseResult(errors=[{"line": exc.line, "message": str(exc)}])
+    return parse_gift(text)

@@ -1,0 +1,176 @@
+"""What the GIFT and Moodle XML readers share: the result type, file decoding, Moodle's grade list, category
+paths and default question names. Pure Python: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
+# The category every path starts from, as in Moodle 3.5 and later (and in courses.question_bank).
+TOP_CATEGORY = "top"
+
+
+@dataclass
+class ParseResult:
+    """Questions read from one file, in the exchange form of the dry-run JSON, and what could not be read.
+
+    ``errors`` and ``warnings`` are dicts ``{"line": int, "message": str}`` with Russian messages. A question
+    with an error is left out of ``questions``; a warning says what was read but not kept (embedded files).
+    """
+
+    questions: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append({"line": line, "message": message})
+
+    def warning(self, line: int, message: str) -> None:
+        self.warnings.append({"line": line, "message": message})
+
+
+class FileDecodeError(ValueError):
+    """The file is not UTF-8 text; ``str(error)`` is the Russian message, ``line`` where the problem is."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
+
+
+_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def decode_text_file(data: bytes, filename: str | os.PathLike | None = None) -> str:
+    """The text of an uploaded file that must be UTF-8 (with or without a byte order mark).
+
+    Anything else is refused with FileDecodeError rather than guessed: a wrong guess silently turns Cyrillic
+    into mojibake in every imported question.
+    """
+    name = os.path.basename(os.fspath(filename)) if filename else "без имени"
+    for bom, encoding in _BOMS.items():
+        if data.startswith(bom):
+            raise FileDecodeError(f"Файл {name} сохранён в кодировке {encoding}, а нужна UTF-8. Сохраните его в UTF-8.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileDecodeError(
+            f"Файл {name} не в кодировке UTF-8 (байт 0x{data[exc.start]:02X} в строке {line}). "
+            "Сохраните его в UTF-8.",
+            line,
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileDecodeError(f"Файл {name} не текстовый (нулевой байт в строке {line}). "
+                              "Нужен текстовый файл в UTF-8.", line)
+    return text
+
+
+# Moodle accepts only these grades for an answer (question_bank::fraction_options_full): 0, ±1 and ± the
+# fractions below, stored to 7 decimal places. An importer there refuses a question with any other grade.
+_GRADE_FRACTIONS = [Fraction(n, d) for n, d in (
+    (1, 1), (9, 10), (5, 6), (4, 5), (3, 4), (7, 10), (2, 3), (3, 5), (1, 2), (2, 5), (1, 3), (3, 10), (1, 4),
+    (1, 5), (1, 6), (1, 7), (1, 8), (1, 9), (1, 10), (1, 20))]
+ALLOWED_FRACTIONS = sorted({0.0} | {sign * round(float(f), 7) for f in _GRADE_FRACTIONS for sign in (1, -1)},
+                           reverse=True)
+# Moodle's own tolerance when it matches a grade to the list.
+_GRADE_TOLERANCE = 0.00001
+
+
+def snap_fraction(value: float) -> float | None:
+    """The allowed grade ``value`` stands for (within Moodle's 0.00001), or None when there is none."""
+    for allowed in ALLOWED_FRACTIONS:
+        if abs(value - allowed) < _GRADE_TOLERANCE:
+            return allowed
+    return None
+
+
+def format_percent(fraction: float) -> str:
+    """A fraction as the percentage Moodle writes: 1.0 -> «100», 0.3333333 -> «33.33333», -0.5 -> «-50»."""
+    text = f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def allowed_percentages() -> str:
+    return ", ".join(format_percent(f) for f in ALLOWED_FRACTIONS if f > 0)
+
+
+def format_number(value: float) -> str:
+    """A float written so that ``float()`` gives it back exactly, without a needless «.0»."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+# «$course$/», «$system$/», «$cat$/», «$module$/»: Moodle's context marker in front of a category path.
+_CONTEXT_MARKER = re.compile(r"^\$[a-z]*\$(?:/|$)")
+
+
+def normalise_category_path(raw: str) -> str | None:
+    """The category path of a Moodle category line as «top/Раздел/Тема», or None for an empty one.
+
+    The context marker is dropped (the course is chosen on import) and a path that does not start at «top»
+    (files from Moodle before 3.5) is put under it, as Moodle does. «//», Moodle's escape for a «/» inside a
+    category name, is kept as it is.
+    """
+    path = _CONTEXT_MARKER.sub("", raw.strip()).strip().strip("/").strip()
+    if not path:
+        return TOP_CATEGORY if _CONTEXT_MARKER.match(raw.strip()) else None
+    if path != TOP_CATEGORY and not path.startswith(TOP_CATEGORY + "/"):
+        path = f"{TOP_CATEGORY}/{path}"
+    return path
+
+
+def category_line(path: str) -> str:
+    """The Moodle category text for a path of ``normalise_category_path``."""
+    return f"$course$/{path}"
+
+
+_TAG = re.compile(r"<[^>]*>")
+# A number as GIFT and Moodle XML write one: optional sign, digits with an optional «.» part, optional exponent.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def clean_name(name: str) -> str:
+    """A question name as Moodle keeps it: no HTML tags, no surrounding spaces, at most 255 characters."""
+    return _TAG.sub("", name).strip()[:255].strip()
+
+
+def default_question_name(text: str) -> str:
+    """A name made from the question text, for questions that have none (Moodle does the same)."""
+    plain = " ".join(_TAG.sub(" ", text).split())
+    if len(plain) > 80:
+        cut = plain[:77]
+        space = cut.rfind(" ")
+        plain = (cut[:space] if space > 40 else cut).rstrip() + "..."
+    return plain or "Вопрос"
+
+
+def base_question(qtype: str, *, name: str, text: str, text_format: str, general_feedback: str,
+                  category: str | None, idnumber: str, tags: list[str]) -> dict:
+    """The keys every question has, in the order of the README."""
+    return {
+        "type": qtype,
+        "name": name,
+        "text": text,
+        "text_format": text_format,
+        "general_feedback": general_feedback,
+        "category": category,
+        "idnumber": idnumber,
+        "tags": tags,
+    }

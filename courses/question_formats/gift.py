@@ -1,0 +1,597 @@
+"""GIFT, Moodle's plain-text question format: reading it the way Moodle 4.2 reads it, and writing it back.
+
+Reading follows Moodle's importer where a file means something to it (the conformance cases in
+../shared/conformance/gift hold Moodle's own results), and reports a Russian error where Moodle would import
+something surprising or nothing at all:
+
+- questions are separated by blank lines; lines starting with ``//`` are comments, and ``[id:...]`` and
+  ``[tag:...]`` in them give the question's ID number and tags; ``$CATEGORY: path`` switches the category;
+- ``::name::`` opens a question; the answers are one block ``{...}``; text after the block makes a
+  missing-word question (the block becomes «_____» in the text); no block at all makes a description;
+- ``\\~ \\= \\# \\{ \\} \\:`` are literal characters, ``\\\\`` a backslash, ``\\n`` a line break;
+- ``[html]``, ``[markdown]``, ``[plain]``, ``[moodle]`` in front of a text give its format; answers and
+  feedback take the question's format unless they name their own;
+- the type comes from the block as in Moodle: empty -> essay, ``#`` first -> numerical, any ``~`` ->
+  multichoice (single choice when an ``=`` is present), ``=`` with ``->`` -> matching, ``T``/``TRUE``/``F``/
+  ``FALSE`` -> truefalse, otherwise shortanswer; ``####`` starts the general feedback.
+
+Where it differs from Moodle, on purpose: an unclosed name (``::`` without a second ``::``), a second ``{`` in
+one question, a malformed weight (``%50,5%``), a numerical answer that is not a number, and a matching question
+with fewer than three pairs (two of them with a question) are errors instead of silently odd questions; lines
+keep their indentation (``<pre>``, Markdown lists); text on the lines after a ``$CATEGORY:`` line is read as a
+question instead of becoming part of the category name. Grades must be in Moodle's grade list, as Moodle's
+import requires.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .common import (
+    NUMBER,
+    TEXT_FORMATS,
+    ParseResult,
+    allowed_percentages,
+    base_question,
+    category_line,
+    clean_name,
+    default_question_name,
+    format_number,
+    format_percent,
+    normalise_category_path,
+    snap_fraction,
+)
+
+# An escaped control character is replaced by one of these Unicode noncharacters while the structure is read,
+# so that it can never be taken for structure, and turned back into the character at the end.
+_ESCAPES = {"\\": "\ufdd0", "~": "\ufdd1", "=": "\ufdd2", "#": "\ufdd3", "{": "\ufdd4", "}": "\ufdd5",
+            ":": "\ufdd6", "n": "\ufdd7"}
+_UNESCAPE = str.maketrans({"\ufdd0": "\\", "\ufdd1": "~", "\ufdd2": "=", "\ufdd3": "#", "\ufdd4": "{",
+                           "\ufdd5": "}", "\ufdd6": ":", "\ufdd7": "\n"})
+_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd7]")
+_FORMAT_TAG = re.compile(r"\[(moodle|html|plain|markdown)\]")
+_WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]*)?)%")
+_WEIGHT_LIKE = re.compile(r"%[^%\s]{0,12}%")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+# Moodle's patterns for the ID number and tags in a comment: any characters but «]» and control characters
+# («<», «>» and «`» too for tags), «\]» standing for «]».
+_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAGS = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
+BLANK = "_____"
+
+
+class GiftExportError(ValueError):
+    """A question that GIFT cannot express; the message is Russian."""
+
+
+def _protect(text: str) -> str:
+    out = []
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        if char == "\\" and i + 1 < size and text[i + 1] in _ESCAPES:
+            out.append(_ESCAPES[text[i + 1]])
+            i += 2
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def _restore(text: str) -> str:
+    return text.translate(_UNESCAPE)
+
+
+def _text_with_format(raw: str, default: str) -> tuple[str, str]:
+    """A text and its format: «[html]...» names it, otherwise it is ``default``."""
+    stripped = raw.strip()
+    tag = _FORMAT_TAG.match(stripped)
+    if tag:
+        return _restore(stripped[tag.end():]).strip(), tag.group(1)
+    return _restore(stripped).strip(), default
+
+
+def extract_idnumber_and_tags(comment: str) -> tuple[str, list[str]]:
+    """The ID number (the first ``[id:...]``) and the tags (every ``[tag:...]``) given in a comment."""
+    found = _IDNUMBER.search(comment)
+    idnumber = found.group(1).strip().replace("\\]", "]") if found else ""
+    tags = []
+    for match in _TAGS.finditer(comment):
+        tag = match.group(1).strip().replace("\\]", "]")
+        if tag and tag not in tags:
+            tags.append(tag)
+    return idnumber, tags
+
+
+class _Problem(Exception):
+    def __init__(self, position: int, message: str):
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+class _Block:
+    """One question's lines (comments removed), with escapes protected, and where each line came from."""
+
+    def __init__(self, lines: list[tuple[int, str]]):
+        self.numbers = [number for number, _line in lines]
+        self.text = _protect("\n".join(line for _number, line in lines))
+
+    def line_at(self, position: int) -> int:
+        index = self.text.count("\n", 0, max(0, min(position, len(self.text))))
+        return self.numbers[min(index, len(self.numbers) - 1)]
+
+
+def parse_gift(text: str) -> ParseResult:
+    """Read the questions of a GIFT text (already decoded; see ``decode_text_file``)."""
+    result = ParseResult()
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    category = None
+    for block in _blocks(text):
+        category = _read_block(block, category, result)
+    return result
+
+
+def _blocks(text: str):
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("//")
+
+
+def _read_block(block: list[tuple[int, str]], category: str | None, result: ParseResult) -> str | None:
+    comment = "\n".join(line.strip() for _number, line in block if _is_comment(line))
+    body = [(number, line) for number, line in block if not _is_comment(line)]
+    if not body:
+        return category
+    strange = next(((number, line) for number, line in body if _PLACEHOLDERS.search(line)), None)
+    if strange:
+        result.error(strange[0], f"Строка {strange[0]}: недопустимый символ U+"
+                                 f"{ord(_PLACEHOLDERS.search(strange[1]).group()):04X} — уберите его.")
+        return category
+    first = body[0][1].lstrip()
+    if first.startswith("$CATEGORY:"):
+        # The category is the rest of its line; Moodle would also swallow the following lines into the name.
+        category = normalise_category_path(_restore(_protect(first[len("$CATEGORY:"):])))
+        body = body[1:]
+        if not body:
+            return category
+    block_text = _Block(body)
+    try:
+        question = _read_question(block_text, category, comment)
+    except _Problem as problem:
+        line = block_text.line_at(problem.position)
+        result.error(line, f"Строка {line}: {problem.message}")
+    else:
+        result.questions.append(question)
+        answers = question.get("answers") or []
+        if (question["type"] == "shortanswer" and len(answers) == 1 and answers[0]["text"] not in _TRUE_FALSE
+                and answers[0]["text"].upper() in _TRUE_FALSE):
+            # Moodle reads only capitals as true/false; {true} asks the learner to type the word «true».
+            line = block_text.numbers[0]
+            result.warning(line, f"Строка {line}: ответ «{answers[0]['text']}» прочитан как краткий ответ, "
+                                 "который надо вписать; для вопроса «верно/неверно» пишите {TRUE} или {FALSE}.")
+    return category
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _read_question(block: _Block, category: str | None, comment: str) -> dict:
+    text = block.text
+    position = _skip_space(text, 0)
+    name = None
+    if text.startswith("::", position):
+        end = text.find("::", position + 2)
+        if end < 0:
+            raise _Problem(position, "имя вопроса не закрыто: после «::» нет второго «::» "
+                                     "(двоеточие в имени пишите как \\:).")
+        name = clean_name(_restore(text[position + 2:end]))
+        position = _skip_space(text, end + 2)
+
+    opening = text.find("{", position)
+    closing = text.find("}", position)
+    if opening < 0 and closing < 0:
+        question_text, answer_text, answer_start = text[position:], None, None
+    elif closing >= 0 and (opening < 0 or closing < opening):
+        raise _Problem(closing, "лишняя закрывающая фигурная скобка «}» (если она нужна в тексте, пишите \\}).")
+    elif closing < 0:
+        raise _Problem(opening, "не закрыта фигурная скобка «{». Пустая строка внутри вопроса разделяет "
+                                "вопросы — уберите её; фигурную скобку в тексте пишите как \\{.")
+    else:
+        inner = text.find("{", opening + 1, closing)
+        if inner >= 0:
+            raise _Problem(inner, "внутри блока ответов открыта ещё одна фигурная скобка «{» "
+                                  "(в тексте пишите её как \\{).")
+        after = text[closing + 1:]
+        extra = min((i for i in (after.find("{"), after.find("}")) if i >= 0), default=-1)
+        if extra >= 0:
+            raise _Problem(closing + 1 + extra, "у вопроса может быть только один блок ответов { } "
+                                                "(фигурные скобки в тексте пишите как \\{ и \\}).")
+        before = text[position:opening]
+        question_text = before if not after.strip() else before + BLANK + after
+        answer_text, answer_start = text[opening + 1:closing], opening + 1
+
+    general_feedback_raw = ""
+    if answer_text is not None:
+        separator = answer_text.rfind("####")
+        if separator >= 0:
+            general_feedback_raw = answer_text[separator + 4:]
+            answer_text = answer_text[:separator]
+
+    body, text_format = _text_with_format(question_text, "moodle")
+    general_feedback, _feedback_format = _text_with_format(general_feedback_raw, text_format)
+    idnumber, tags = extract_idnumber_and_tags(comment)
+    common = {
+        "name": name or default_question_name(body), "text": body, "text_format": text_format,
+        "general_feedback": general_feedback, "category": category, "idnumber": idnumber, "tags": tags,
+    }
+
+    if answer_text is None:
+        if not body:
+            raise _Problem(position, "пустой вопрос: нет ни текста, ни ответов.")
+        return base_question("description", **common)
+    stripped = answer_text.strip()
+    if not stripped:
+        return base_question("essay", **common)
+    if stripped.startswith("#"):
+        return _numerical(common, answer_text, answer_start)
+    if "~" in stripped:
+        return _multichoice(common, answer_text, answer_start)
+    if "=" in stripped and "->" in stripped:
+        return _matching(common, answer_text, answer_start)
+    hash_at = stripped.find("#")
+    if (stripped[:hash_at] if hash_at > 0 else stripped).strip() in _TRUE_FALSE:
+        return _truefalse(common, answer_text)
+    return _shortanswer(common, answer_text, answer_start)
+
+
+def _pieces(text: str, start: int, markers: str) -> list[tuple[int, str, str]]:
+    """Split an answer block at the markers: (position, marker, content); text before the first marker
+    counts only when it is not blank, as in Moodle."""
+    pieces = []
+    begin, marker = 0, ""
+    for index, char in enumerate(text):
+        if char in markers:
+            pieces.append((start + begin, marker, text[begin:index]))
+            begin, marker = index + 1, char
+    pieces.append((start + begin, marker, text[begin:]))
+    if not pieces[0][2].strip():
+        pieces.pop(0)
+    return pieces
+
+
+def _take_weight(content: str, position: int, default: float) -> tuple[float, str]:
+    """The grade written as ``%50%`` in front of an answer (and the rest of the answer)."""
+    weight = _WEIGHT.match(content)
+    if weight:
+        return float(weight.group(1)) / 100, content[weight.end():]
+    if _WEIGHT_LIKE.match(content):
+        shown = _restore(_WEIGHT_LIKE.match(content).group())
+        raise _Problem(position, f"непонятный вес ответа «{shown}»: пишите число процентов с точкой, "
+                                 "например %50% или %-33.33333%.")
+    return default, content
+
+
+def _checked_fraction(fraction: float, position: int) -> float:
+    allowed = snap_fraction(fraction)
+    if allowed is None:
+        raise _Problem(position, f"вес ответа {format_percent(fraction)} % не из тех, что допускает Moodle "
+                                 f"(±{allowed_percentages()} и 0 %); вопрос пропущен.")
+    return allowed
+
+
+def _answer_and_feedback(content: str, text_format: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    answer, hash_sign, feedback = content.partition("#")
+    return _text_with_format(answer, text_format), (
+        _text_with_format(feedback, text_format) if hash_sign else ("", text_format))
+
+
+def _multichoice(common: dict, answer_text: str, start: int) -> dict:
+    fmt = common["text_format"]
+    answers = []
+    for position, marker, content in _pieces(answer_text, start, "~="):
+        content = content.strip()
+        if not content:
+            continue
+        if marker == "=":
+            fraction = 1.0
+        else:
+            fraction, content = _take_weight(content, position, 0.0)
+        (text, text_format), (feedback, feedback_format) = _answer_and_feedback(content, fmt)
+        if not text:
+            raise _Problem(position, "у варианта ответа нет текста.")
+        answers.append({"text": text, "format": text_format, "fraction": _checked_fraction(fraction, position),
+                        "feedback": feedback, "feedback_format": feedback_format})
+    if len(answers) < 2:
+        raise _Problem(start, "в вопросе с выбором ответа нужно не меньше двух вариантов.")
+    return {**base_question("multichoice", **common), "single": "=" in answer_text, "answers": answers}
+
+
+def _shortanswer(common: dict, answer_text: str, start: int) -> dict:
+    fmt = common["text_format"]
+    answers = []
+    for position, _marker, content in _pieces(answer_text, start, "="):
+        content = content.strip()
+        if not content:
+            continue
+        fraction, content = _take_weight(content, position, 1.0)
+        (text, _text_format), (feedback, feedback_format) = _answer_and_feedback(content, fmt)
+        if not text:
+            raise _Problem(position, "у ответа нет текста.")
+        answers.append({"text": text, "format": "moodle", "fraction": _checked_fraction(fraction, position),
+                        "feedback": feedback, "feedback_format": feedback_format})
+    if not answers:
+        raise _Problem(start, "в вопросе нет ни одного ответа.")
+    return {**base_question("shortanswer", **common), "answers": answers}
+
+
+def _parse_number(text: str, position: int) -> float:
+    if NUMBER.fullmatch(text):
+        return float(text)
+    hint = " (дробную часть отделяйте точкой: 3.14)" if NUMBER.fullmatch(text.replace(",", ".", 1)) else ""
+    raise _Problem(position, f"«{text}» — не число{hint}.")
+
+
+def _numerical(common: dict, answer_text: str, start: int) -> dict:
+    fmt = common["text_format"]
+    hash_at = answer_text.index("#")
+    body, body_start = answer_text[hash_at + 1:], start + hash_at + 1
+    tilde = body.find("~")
+    other = body[tilde:] if tilde >= 0 else None
+    if tilde >= 0:
+        body = body[:tilde]
+    answers = []
+    for position, _marker, content in _pieces(body, body_start, "="):
+        content = content.strip()
+        if not content:
+            continue
+        fraction, content = _take_weight(content, position, 1.0)
+        (value_text, _value_format), (feedback, feedback_format) = _answer_and_feedback(content, fmt)
+        value, tolerance = _value_and_tolerance(value_text, position)
+        answers.append({"value": value, "tolerance": tolerance, "fraction": _checked_fraction(fraction, position),
+                        "feedback": feedback, "feedback_format": feedback_format})
+    if not answers:
+        raise _Problem(start, "в числовом вопросе нет ни одного ответа (пример: {#1822:2}).")
+    if other is not None:
+        # «~#feedback»: what any other answer gets (Moodle's «*» answer, worth nothing).
+        _ignored, (feedback, feedback_format) = _answer_and_feedback(other, fmt)
+        answers.append({"value": None, "tolerance": 0.0, "fraction": 0.0, "feedback": feedback,
+                        "feedback_format": feedback_format})
+    return {**base_question("numerical", **common), "answers": answers}
+
+
+def _value_and_tolerance(text: str, position: int) -> tuple[float | None, float]:
+    if text == "*":
+        return None, 0.0
+    if not text:
+        raise _Problem(position, "у числового ответа нет числа.")
+    dots = text.find("..")
+    if dots > 0:
+        low = _parse_number(text[:dots].strip(), position)
+        high = _parse_number(text[dots + 2:].strip(), position)
+        value = (low + high) / 2
+        return value, high - value
+    colon = text.find(":")
+    if colon > 0:
+        return (_parse_number(text[:colon].strip(), position),
+                _parse_number(text[colon + 1:].strip(), position))
+    return _parse_number(text, position), 0.0
+
+
+def _matching(common: dict, answer_text: str, start: int) -> dict:
+    fmt = common["text_format"]
+    pairs = []
+    for position, _marker, content in _pieces(answer_text, start, "="):
+        content = content.strip()
+        if not content:
+            continue
+        if "->" not in content:
+            raise _Problem(position, f"в вопросе на соответствие у пары «{_restore(content)}» нет стрелки «->».")
+        question, _arrow, answer = content.partition("->")
+        pairs.append({"question": _text_with_format(question, fmt)[0], "answer": _restore(answer).strip()})
+    if len(pairs) < 3 or sum(1 for pair in pairs if pair["question"]) < 2:
+        raise _Problem(start, "в вопросе на соответствие нужно не меньше трёх пар, и хотя бы в двух из них — "
+                              "вопрос (пара «= -> ответ» добавляет лишний ответ).")
+    return {**base_question("matching", **common), "pairs": pairs}
+
+
+def _truefalse(common: dict, answer_text: str) -> dict:
+    fmt = common["text_format"]
+    parts = answer_text.strip().split("#", 2)
+    correct = _TRUE_FALSE[_restore(parts[0]).strip()]
+    wrong = _text_with_format(parts[1], fmt)[0] if len(parts) > 1 else ""
+    right = _text_with_format(parts[2], fmt)[0] if len(parts) > 2 else ""
+    # The first feedback is for a wrong answer, the second for the right one.
+    return {**base_question("truefalse", **common), "correct": correct,
+            "feedback_true": right if correct else wrong, "feedback_false": wrong if correct else right}
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+def escape_gift(text: str) -> str:
+    """A text with GIFT's control characters escaped and line breaks written as \\n."""
+    out = []
+    for char in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if char == "\\":
+            out.append("\\\\")
+        elif char in "~=#{}:":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _format_of(value: str | None, default: str) -> str:
+    return value if value in TEXT_FORMATS else default
+
+
+def _write_text(text: str, text_format: str, default: str) -> str:
+    # A text that itself starts like a format tag gets its format written, so that the tag stays text.
+    if text_format != default or _FORMAT_TAG.match(text.strip()):
+        return f"[{text_format}]" + escape_gift(text)
+    return escape_gift(text)
+
+
+def _write_feedback(feedback: str, feedback_format: str, default: str) -> str:
+    if not feedback and feedback_format == default:
+        return ""
+    return "#" + _write_text(feedback, feedback_format, default)
+
+
+def export_gift(questions: list[dict]) -> str:
+    """GIFT for questions in the exchange form; ``parse_gift`` reads the same questions back.
+
+    Raises GiftExportError for what GIFT cannot say: a short answer or matching question (a pair's question)
+    with «->» in it, a tag with «<», «>» or «`», an empty description.
+    """
+    blocks = []
+    category = None
+    for question in questions:
+        own = question.get("category")
+        if own != category:
+            blocks.append(f"$CATEGORY: {category_line(own)}" if own else "$CATEGORY:")
+            category = own
+        blocks.append(_write_question(question))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _write_question(question: dict) -> str:
+    qtype = question.get("type")
+    name = question.get("name") or default_question_name(question.get("text") or "")
+    fmt = _format_of(question.get("text_format"), "moodle")
+    head = "::" + escape_gift(name) + "::" + _write_text(question.get("text") or "", fmt, "moodle")
+    general_feedback = question.get("general_feedback") or ""
+    tail = f"\t####{_write_text(general_feedback, fmt, fmt)}\n" if general_feedback else ""
+    writers = {"multichoice": _write_multichoice, "shortanswer": _write_shortanswer,
+               "numerical": _write_numerical, "matching": _write_matching}
+    if qtype == "description":
+        if not (question.get("text") or "").strip():
+            raise GiftExportError(f"Вопрос «{name}»: описание без текста нельзя записать в GIFT.")
+        body = head
+    elif qtype == "essay":
+        body = head + "{" + (f"####{_write_text(general_feedback, fmt, fmt)}" if general_feedback else "") + "}"
+    elif qtype == "truefalse":
+        body = head + "{" + _write_truefalse(question, fmt) + (
+            f"####{_write_text(general_feedback, fmt, fmt)}" if general_feedback else "") + "}"
+    elif qtype in writers:
+        body = head + "{" + writers[qtype](question, fmt, name) + "\n" + tail + "}"
+    else:
+        raise GiftExportError(f"Вопрос «{name}»: тип «{qtype}» нельзя записать в GIFT.")
+    comment = _comment(question, name)
+    return f"{comment}\n{body}" if comment else body
+
+
+def _comment(question: dict, name: str) -> str:
+    marks = []
+    idnumber = question.get("idnumber") or ""
+    if idnumber:
+        if re.search(r"[\x00-\x1f\x7f]", idnumber):
+            raise GiftExportError(f"Вопрос «{name}»: ID-номер с переводом строки нельзя записать в GIFT.")
+        marks.append("[id:" + idnumber.replace("]", "\\]") + "]")
+    for tag in question.get("tags") or []:
+        if re.search(r"[<>`\x00-\x1f\x7f]", tag):
+            raise GiftExportError(f"Вопрос «{name}»: метку «{tag}» нельзя записать в GIFT.")
+        marks.append("[tag:" + tag.replace("]", "\\]") + "]")
+    return "// " + " ".join(marks) if marks else ""
+
+
+def _write_multichoice(question: dict, fmt: str, name: str) -> str:
+    single = bool(question.get("single", True))
+    answers = question.get("answers") or []
+    markers = []
+    for answer in answers:
+        fraction, text = answer["fraction"], answer.get("text") or ""
+        if single and fraction == 1:
+            markers.append("=")
+        elif fraction == 0 and not text.strip().startswith("%"):
+            markers.append("~")
+        else:
+            markers.append(f"~%{format_percent(fraction)}%")
+    # Only «~» makes a multichoice question: when every answer is right, the others are written as «~%100%».
+    if markers and all(marker == "=" for marker in markers):
+        markers = ["="] + ["~%100%"] * (len(markers) - 1)
+    lines = []
+    for marker, answer in zip(markers, answers):
+        lines.append("\t" + marker + _write_text(answer.get("text") or "", _format_of(answer.get("format"), fmt), fmt)
+                     + _write_feedback(answer.get("feedback") or "",
+                                       _format_of(answer.get("feedback_format"), fmt), fmt))
+    return "\n" + "\n".join(lines)
+
+
+def _write_shortanswer(question: dict, fmt: str, name: str) -> str:
+    answers = question.get("answers") or []
+    parts = []
+    for answer in answers:
+        text = answer.get("text") or ""
+        fraction = answer["fraction"]
+        weight = "" if fraction == 1 and not text.strip().startswith("%") else f"%{format_percent(fraction)}%"
+        # The answer's own format means nothing to a short answer; «[moodle]» only keeps a tag-like text.
+        written = ("[moodle]" if _FORMAT_TAG.match(text.strip()) else "") + escape_gift(text)
+        parts.append((weight, written + _write_feedback(answer.get("feedback") or "",
+                                                        _format_of(answer.get("feedback_format"), fmt), fmt)))
+    if any("->" in written for _weight, written in parts):
+        # «=» together with «->» would make it a matching question; one fully right answer can go without «=».
+        if len(parts) == 1 and parts[0][0] == "":
+            return parts[0][1]
+        raise GiftExportError(f"Вопрос «{name}»: краткий ответ с «->» в ответах или отзывах нельзя записать "
+                              "в GIFT (Moodle прочтёт его как вопрос на соответствие).")
+    return "\n" + "\n".join(f"\t={weight}{written}" for weight, written in parts)
+
+
+def _write_numerical(question: dict, fmt: str, name: str) -> str:
+    answers = question.get("answers") or []
+    lines = []
+    for index, answer in enumerate(answers):
+        fraction = answer["fraction"]
+        feedback = _write_feedback(answer.get("feedback") or "", _format_of(answer.get("feedback_format"), fmt), fmt)
+        value = answer.get("value")
+        if value is None and fraction == 0 and index == len(answers) - 1:
+            lines.append("\t~" + (feedback or "#"))
+            continue
+        weight = "" if fraction == 1 else f"%{format_percent(fraction)}%"
+        if value is None:
+            number = "*"
+        else:
+            tolerance = float(answer.get("tolerance") or 0)
+            number = format_number(float(value)) + (f":{format_number(tolerance)}" if tolerance else "")
+        lines.append(f"\t={weight}{number}{feedback}")
+    return "#\n" + "\n".join(lines)
+
+
+def _write_matching(question: dict, fmt: str, name: str) -> str:
+    lines = []
+    for pair in question.get("pairs") or []:
+        text = pair.get("question") or ""
+        if "->" in text:
+            raise GiftExportError(f"Вопрос «{name}»: в вопросе пары «{text}» есть «->», "
+                                  "такую пару нельзя записать в GIFT.")
+        prefix = f"[{fmt}]" if _FORMAT_TAG.match(text.strip()) else ""
+        lines.append(f"\t={prefix}{escape_gift(text)} -> {escape_gift(pair.get('answer') or '')}")
+    return "\n" + "\n".join(lines)
+
+
+def _write_truefalse(question: dict, fmt: str) -> str:
+    correct = bool(question.get("correct"))
+    right = (question.get("feedback_true") if correct else question.get("feedback_false")) or ""
+    wrong = (question.get("feedback_false") if correct else question.get("feedback_true")) or ""
+    out = "TRUE" if correct else "FALSE"
+    if wrong or right:
+        out += "#" + _write_text(wrong, fmt, fmt)
+    if right:
+        out += "#" + _write_text(right, fmt, fmt)
+    return out

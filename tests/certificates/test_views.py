@@ -1,0 +1,63 @@
+import re
+
+import pytest
+
+from certificates import services
+from certificates.models import Certificate
+from tests.certificates.test_services import completed  # noqa: F401 - shared fixture
+from tests.factories import UserFactory
+
+
+def test_verification_page_shows_valid_revoked_and_replaced(client, completed):  # noqa: F811
+    certificate = Certificate.objects.get()
+    page = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert "действителен" in page and "Иванова Мария Петровна" in page and certificate.number in page
+    assert certificate.user.email not in page  # no more personal data than needed
+    new = services.certificate_reissue(certificate=certificate, actor=UserFactory())
+    assert new.number in client.get(f"/verify/{certificate.code}/").content.decode()
+    services.certificate_revoke(certificate=new, reason="Выдан по ошибке", actor=UserFactory())
+    page = client.get(f"/verify/{new.code}/").content.decode()
+    assert "отозван" in page and "Выдан по ошибке" in page
+
+
+def test_unknown_codes_get_the_same_404(client, db):
+    first = client.get("/verify/" + "x" * 32 + "/")
+    second = client.get("/verify/short/")
+    assert first.status_code == second.status_code == 404
+    def main(response):  # the footer's language form carries the page's own address and a CSRF token
+        return re.search(rb"<main.*</main>", response.content, re.S).group(0)
+
+    assert main(first) == main(second)
+
+
+def test_lookup_by_number_and_surname(client, completed):  # noqa: F811
+    certificate = Certificate.objects.get()
+    response = client.get("/verify/", {"number": certificate.number.lower(), "last_name": " иванова "})
+    assert response.status_code == 302 and certificate.code in response["Location"]
+    assert client.get("/verify/", {"number": certificate.number, "last_name": "Петрова"}).status_code == 404
+
+
+def test_verification_is_rate_limited(client, db):
+    statuses = [client.get("/verify/" + "y" * 32 + "/").status_code for _ in range(31)]
+    assert statuses[-1] == 429 and set(statuses[:30]) == {404}
+
+
+def test_my_documents_and_the_pdf(client, completed):  # noqa: F811
+    learner, _course = completed
+    certificate = Certificate.objects.get()
+    client.force_login(learner)
+    page = client.get("/my/documents/").content.decode()
+    assert certificate.number in page and "Скачать PDF" in page
+    response = client.get(f"/verify/{certificate.code}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    client.force_login(UserFactory())
+    assert certificate.number not in client.get("/my/documents/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", "file:///etc/passwd", "http://127.0.0.1:9/x.png"])
+def test_hostile_names_are_shown_as_text(client, completed, name):  # noqa: F811
+    certificate = Certificate.objects.get()
+    Certificate.objects.filter(pk=certificate.pk).update(facts={**certificate.facts, "full_name": name})
+    page = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert name not in page or "<script>" not in name
+    assert "<script>alert(1)</script>" not in page
