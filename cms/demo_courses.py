@@ -11,7 +11,13 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.authoring import course_moderation_workflow_ensure
 from courses.demo_content import COURSES, PROGRAMME
-from courses.models import AssignmentRule, CourseModulePage, CoursePage, Enrolment, LessonPage, ProgrammePage
+from pathlib import Path
+
+from certificates.models import CertificateTemplate
+from courses.models import (AssignmentRule, CourseModulePage, CoursePage, Enrolment, LessonPage, ProgrammePage,
+                            Question, QuizPage, QuizRandomDraw)
+from courses.question_bank import category_for_path, import_into_bank
+from courses.question_formats import parse_gift_file
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 
@@ -91,9 +97,50 @@ def _learners(courses: dict[str, CoursePage]) -> int:
     return course_services.assignment_rule_apply(rule=rule) + 1
 
 
+QUIZ_FOLDER = Path(__file__).resolve().parent.parent / "courses" / "demo_quizzes"
+
+
+def _certificate_templates() -> int:
+    created = 0
+    for kind, title, name in (
+        (CertificateTemplate.Kind.CERTIFICATE, "Сертификат", "Сертификат о прохождении курса"),
+        (CertificateTemplate.Kind.QUALIFICATION, "Удостоверение", "Удостоверение о повышении квалификации"),
+        (CertificateTemplate.Kind.INTERNSHIP, "Справка", "Справка о стажировке в ОНБ"),
+    ):
+        _template, was_created = CertificateTemplate.objects.get_or_create(
+            kind=kind, is_default=True,
+            defaults={"name": name, "title": title, "signatory_1_name": "Е. В. Соколова",
+                      "signatory_1_position": "Заведующая научно-методическим отделом"},
+        )
+        created += was_created
+    return created
+
+
+def _quiz(course: CoursePage, slug: str) -> int:
+    """Each course's final quiz: its questions come from the GIFT file kept with the demo data."""
+    if QuizPage.objects.child_of(course).exists():
+        return 0
+    if not Question.objects.filter(category__course=course).exists():
+        path = QUIZ_FOLDER / f"{slug}.gift"
+        parsed = parse_gift_file(path.read_bytes(), path.name)
+        import_into_bank(course.slug, None, parsed.questions)
+    # Optional in the demo, so that a course is completed by its lessons alone; a trainer makes it required.
+    quiz = QuizPage(title="Итоговый тест", slug="final-test", pass_percent=70, time_limit_minutes=30,
+                    is_required=False,
+                    attempts_allowed=3, questions_per_page=4, shuffle_questions=True,
+                    intro="<p>Десять вопросов по материалам курса. На тест отводится 30 минут; "
+                          "засчитывается лучшая из трёх попыток.</p>")
+    quiz.draws.add(QuizRandomDraw(category=category_for_path(course=course, path=["top", "Итоговый тест"]),
+                                  count=10))
+    _publish(course, quiz)
+    return 1
+
+
 @transaction.atomic
 def demo_courses_seed(home: HomePage) -> int:
-    programme, changed = _programme(home)
+    changed = _certificate_templates()
+    programme, programme_changed = _programme(home)
+    changed += programme_changed
     course_moderation_workflow_ensure(programme=programme, approvers=role_group(Role.ADMINISTRATOR))
     courses = {}
     for data in COURSES:
@@ -104,4 +151,8 @@ def demo_courses_seed(home: HomePage) -> int:
     if trainer is not None:
         for course in courses.values():
             course_services.course_trainer_add(course=course, user=trainer)
-    return changed + _learners(courses)
+    changed += _learners(courses)
+    # The quizzes come after the demo learners' progress, so that their stages stay as described.
+    for data in COURSES:
+        changed += _quiz(courses[data["slug"]], data["slug"])
+    return changed

@@ -264,9 +264,10 @@ def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
     items = {("lesson", pk): required for pk, required in course_lessons(course).values_list("pk", "is_required")}
     done = {("lesson", pk) for pk in LessonCompletion.objects.filter(
         enrolment=enrolment, lesson_id__in=[pk for _kind, pk in items]).values_list("lesson_id", flat=True)}
-    for quiz in QuizPage.objects.live().descendant_of(course).only("pk", "is_required", "grading_method",
-                                                                    "pass_percent"):
-        items[("quiz", quiz.pk)] = quiz.is_required
+    # Required quizzes count toward progress and completion; an optional quiz is practice.
+    for quiz in QuizPage.objects.live().descendant_of(course).filter(is_required=True).only(
+            "pk", "is_required", "grading_method", "pass_percent"):
+        items[("quiz", quiz.pk)] = True
         if quiz_passed(quiz=quiz, user=enrolment.user):
             done.add(("quiz", quiz.pk))
     percent = round(100 * len(done) / len(items)) if items else 0
