@@ -8,7 +8,12 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.signals import course_completed
+        from lms.accounts.roles import Role, role_permissions_extend
 
+        role_permissions_extend(Role.ADMINISTRATOR, [
+            "certificates.view_certificate", "certificates.view_certificatetemplate",
+            "certificates.add_certificatetemplate", "certificates.change_certificatetemplate",
+        ])
         course_completed.connect(_on_course_completed, dispatch_uid="certificates.issue_on_completion")
 
 

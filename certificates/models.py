@@ -91,6 +91,7 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(_("reason of revocation"), blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    notified_at = models.DateTimeField(null=True, blank=True)  # the holder was e-mailed the link
     replaced_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="replaces")
 

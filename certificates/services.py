@@ -104,9 +104,34 @@ def _create(*, user, course, template, issued_by, facts) -> Certificate:
 
 
 def _dispatch_render(certificate: Certificate) -> None:
-    from .tasks import render_certificate_pdf_task
+    from .tasks import notify_certificate_issued_task, render_certificate_pdf_task
 
     render_certificate_pdf_task.delay_on_commit(certificate.pk)
+    notify_certificate_issued_task.delay_on_commit(certificate.pk)
+
+
+def certificate_notify_issued(*, certificate_id: int) -> bool:
+    """E-mail the holder the link to the new document, once."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with transaction.atomic():
+        certificate = (Certificate.objects.select_for_update().select_related("user")
+                       .filter(pk=certificate_id, notified_at__isnull=True).first())
+        if certificate is None:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string("certificates/email/issued.txt", {
+                "certificate": certificate, "user": certificate.user,
+                "verify_url": verification_url(certificate.code),
+                "documents_url": settings.SITE_URL + reverse("certificates:my_documents"),
+            })
+            subject = _("Your document «%(course)s» is ready") % {"course": certificate.facts.get("course", "")}
+        send_mail(settings.EMAIL_SUBJECT_PREFIX + subject, body, None, [certificate.user.email])
+        certificate.notified_at = timezone.now()
+        certificate.save(update_fields=["notified_at"])
+        return True
 
 
 @transaction.atomic

@@ -22,3 +22,11 @@ def issue_course_certificate_task(enrolment_id: int) -> int | None:
     if enrolment.course.certificate_kind == CoursePage.CertificateKind.NONE:
         return None
     return services.certificate_issue(user=enrolment.user, course=enrolment.course).pk
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)
+def notify_certificate_issued_task(self, certificate_id: int) -> bool:
+    try:
+        return services.certificate_notify_issued(certificate_id=certificate_id)
+    except OSError as exc:  # mail server unreachable
+        raise self.retry(exc=exc)

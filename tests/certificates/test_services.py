@@ -85,3 +85,12 @@ def test_not_completed_gets_no_certificate(db):
     course = pages.course()
     with pytest.raises(services.CertificateError):
         services.certificate_issue(user=UserFactory(), course=course)
+
+
+def test_the_holder_is_emailed_the_link_once(completed):
+    learner, _course = completed
+    certificate = Certificate.objects.get()
+    letters = [m for m in mail.outbox if certificate.number in m.body]
+    assert len(letters) == 1 and letters[0].to == [learner.email]
+    assert services.verification_url(certificate.code) in letters[0].body
+    assert services.certificate_notify_issued(certificate_id=certificate.pk) is False

@@ -61,3 +61,24 @@ def test_hostile_names_are_shown_as_text(client, completed, name):  # noqa: F811
     page = client.get(f"/verify/{certificate.code}/").content.decode()
     assert name not in page or "<script>" not in name
     assert "<script>alert(1)</script>" not in page
+
+
+def test_administrators_see_the_register_and_preview_a_template(client, completed):  # noqa: F811
+    from django.contrib.auth.models import Group
+
+    from certificates.models import CertificateTemplate
+    from lms.accounts.roles import Role, roles_ensure
+
+    roles_ensure()
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    assert Group.objects.get(name="Администраторы ОНБ").permissions.filter(codename="view_certificate").exists()
+    client.force_login(admin)
+    certificate = Certificate.objects.get()
+    assert certificate.number in client.get("/admin/certificate_register/").content.decode()
+    export = client.get("/admin/certificate_register/?export=csv")
+    assert export.status_code == 200
+    template = CertificateTemplate.objects.get()
+    preview = client.get(f"/admin/certificates/templates/{template.pk}/preview/")
+    assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    client.force_login(UserFactory())
+    assert client.get(f"/admin/certificates/templates/{template.pk}/preview/").status_code in (302, 403)

@@ -1,0 +1,77 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import Certificate, CertificateTemplate
+
+
+class CertificateViewSet(ModelViewSet):
+    """The register of certificates: filters by period, course, library and status; CSV/XLSX export."""
+
+    model = Certificate
+    icon = "doc-full"
+    menu_label = _("Register of certificates")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["number", Column("holder", label=_("Holder"), accessor="user"), "course", "status", "issued_at"]
+    list_filter = {"status": ["exact"], "course": ["exact"], "issued_at": ["gte", "lte"],
+                   "user__library": ["exact"]}
+    list_export = ["number", "user__last_name", "user__first_name", "user__patronymic", "user__library__short_name",
+                   "course__title", "status", "issued_at", "revoked_reason"]
+    search_fields = ["number", "user__last_name"]
+    search_backend_name = None
+    # Administrators may only view the register: issue, reissue and revocation go through the services.
+    form_fields = ["revoked_reason"]
+    ordering = ["-issued_at"]
+
+    def get_queryset(self, request):
+        return Certificate.objects.select_related("user", "user__library", "course")
+
+
+class CertificateTemplateViewSet(ModelViewSet):
+    model = CertificateTemplate
+    icon = "form"
+    menu_label = _("Certificate templates")
+    list_display = ["name", "kind", "is_default"]
+    form_fields = ["name", "kind", "title", "orientation", "issuer", "body_text", "place", "logo", "background_image",
+                   "signatory_1_name", "signatory_1_position", "signatory_1_signature", "signatory_2_name",
+                   "signatory_2_position", "signatory_2_signature", "is_default"]
+
+
+class CertificatesGroup(ViewSetGroup):
+    menu_label = _("Certificates")
+    menu_icon = "doc-full"
+    menu_order = 260
+    items = (CertificateViewSet("certificate_register"), CertificateTemplateViewSet("certificate_templates"))
+
+
+@hooks.register("register_admin_viewset")
+def register_certificates():
+    return CertificatesGroup()
+
+
+def template_preview(request, pk: int):
+    """The template rendered on sample data, as a PDF in the browser."""
+    from django.core.exceptions import PermissionDenied
+
+    from .pdf import render_pdf
+    from .samples import sample_certificate_context
+
+    if not request.user.has_perm("certificates.change_certificatetemplate"):
+        raise PermissionDenied
+    template = get_object_or_404(CertificateTemplate, pk=pk)
+    context = sample_certificate_context(document_title=template.title, issuer_name=template.issuer,
+                                         achievement_text=template.body_text, issue_place=template.place,
+                                         orientation=template.orientation)
+    return HttpResponse(render_pdf("certificates/pdf/base.html", context), content_type="application/pdf")
+
+
+@hooks.register("register_admin_urls")
+def register_preview_url():
+    return [path("certificates/templates/<int:pk>/preview/", template_preview, name="certificate_template_preview")]
