@@ -58,20 +58,29 @@ class SyllabusModule:
 
 
 def course_syllabus(course: CoursePage) -> list[SyllabusModule]:
-    """Modules with their live lessons and quizzes in tree order; items placed directly in the course come
-    first (3 queries)."""
+    """Modules with their live lessons and quizzes, everything in the order of the page tree; lessons and quizzes
+    placed directly in the course form unnamed groups where they stand (3 queries)."""
     from .models import QuizPage
 
-    modules = {m.path: SyllabusModule(page=m) for m in CourseModulePage.objects.live().child_of(course)
-               .order_by("path")}
-    loose = SyllabusModule(page=None)
+    modules = {m.path: SyllabusModule(page=m) for m in CourseModulePage.objects.live().child_of(course)}
     items = list(LessonPage.objects.live().descendant_of(course).defer_streamfields())
     items += list(QuizPage.objects.live().descendant_of(course))
-    for item in sorted(items, key=lambda page: page.path):
-        parent_path = item.path[: -LessonPage.steplen]
-        modules.get(parent_path, loose).lessons.append(item)
-    result = [loose] if loose.lessons else []
-    return result + [m for m in modules.values() if m.lessons]
+    direct_depth = course.depth + 1
+    entries = sorted([*modules.items(), *((item.path, item) for item in items if item.depth == direct_depth)],
+                     key=lambda pair: pair[0])
+    result: list[SyllabusModule] = []
+    for _path, entry in entries:
+        if isinstance(entry, SyllabusModule):
+            result.append(entry)
+        elif result and result[-1].page is None:
+            result[-1].lessons.append(entry)
+        else:
+            result.append(SyllabusModule(page=None, lessons=[entry]))
+    for item in sorted((item for item in items if item.depth > direct_depth), key=lambda page: page.path):
+        module = modules.get(item.path[: -LessonPage.steplen])
+        if module is not None:
+            module.lessons.append(item)
+    return [group for group in result if group.lessons]
 
 
 def course_trainers(course: CoursePage) -> list[User]:

@@ -96,8 +96,9 @@ def lesson_context(request, lesson: LessonPage) -> dict:
         "is_done": lesson.pk in done,
         "previous_lesson": ordered[index - 1] if index > 0 else None,
         "next_lesson": ordered[index + 1] if index + 1 < len(ordered) else None,
-        "position": index + 1,
-        "lesson_count": len(ordered),
+        # «урок 2 из 6» counts lessons; the quizzes are in the previous/next navigation only
+        "position": sum(1 for item in ordered[: index + 1] if isinstance(item, LessonPage)),
+        "lesson_count": sum(1 for item in ordered if isinstance(item, LessonPage)),
     }
 
 
@@ -142,8 +143,13 @@ def complete_lesson(request, lesson_id: int):
     if enrolment.status == Status.COMPLETED:
         messages.success(request, _("Lesson studied. You have completed the course!"))
     target = request.POST.get("next_url", "")
-    next_lesson = LessonPage.objects.live().filter(pk=target).first() if target.isdigit() else None
-    return redirect(next_lesson.url if next_lesson else enrolment.course.url)
+    next_page = None
+    if target.isdigit():
+        from .models import QuizPage
+
+        next_page = (LessonPage.objects.live().filter(pk=target).first()
+                     or QuizPage.objects.live().filter(pk=target).first())
+    return redirect(next_page.url if next_page else enrolment.course.url)
 
 
 @login_required
