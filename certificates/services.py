@@ -117,7 +117,7 @@ def certificate_notify_issued(*, certificate_id: int) -> bool:
     from django.utils import translation
 
     with transaction.atomic():
-        certificate = (Certificate.objects.select_for_update().select_related("user")
+        certificate = (Certificate.objects.select_for_update(of=("self",)).select_related("user")
                        .filter(pk=certificate_id, notified_at__isnull=True).first())
         if certificate is None:
             return False
@@ -138,7 +138,7 @@ def certificate_notify_issued(*, certificate_id: int) -> bool:
 def certificate_reissue(*, certificate: Certificate, actor: User) -> Certificate:
     """Issue a corrected certificate (after a change of name, a correction of the course); the old one is kept,
     marked replaced, and points to the new one."""
-    old = Certificate.objects.select_for_update().select_related("user", "course").get(pk=certificate.pk)
+    old = Certificate.objects.select_for_update(of=("self",)).select_related("user", "course").get(pk=certificate.pk)
     if old.status != Certificate.Status.VALID:
         raise CertificateError(_("Only a valid certificate can be reissued."))
     old.status = Certificate.Status.REPLACED

@@ -1,7 +1,11 @@
+import logging
+
 from celery import shared_task
 
 from . import services
 from .models import Certificate
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=30, soft_time_limit=30, time_limit=60)
@@ -21,7 +25,12 @@ def issue_course_certificate_task(enrolment_id: int) -> int | None:
         return None
     if enrolment.course.certificate_kind == CoursePage.CertificateKind.NONE:
         return None
-    return services.certificate_issue(user=enrolment.user, course=enrolment.course).pk
+    try:
+        return services.certificate_issue(user=enrolment.user, course=enrolment.course).pk
+    except services.CertificateError as exc:
+        # No template of the course's kind yet: the completion stands, and an administrator can issue later.
+        logger.warning("certificate for enrolment %s not issued: %s", enrolment_id, exc)
+        return None
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)

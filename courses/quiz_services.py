@@ -225,7 +225,7 @@ def _for_grading(entry: dict, response):
 def attempt_submit(*, attempt: Attempt, user: User | None) -> Attempt:
     """Finish and grade the attempt. Idempotent: a second submit (double click, the deadline task) returns it."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
         if user is not None:
             _check_owner(attempt, user)
         if attempt.status != Attempt.Status.IN_PROGRESS:
@@ -246,7 +246,7 @@ def attempt_grade_essay(*, attempt: Attempt, index: int, fraction: float, grader
     if not 0 <= fraction <= 1:
         raise AttemptError(_("A grade is a share from 0 to 1."))
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
         if not user_can_manage_course(grader, _course_of(attempt.quiz)):
             raise AttemptError(_("You cannot grade attempts of this course."))
         if attempt.status == Attempt.Status.IN_PROGRESS:
@@ -266,7 +266,7 @@ def _after_result(attempt: Attempt) -> None:
     from .services import enrolment_progress_refresh
 
     course = _course_of(attempt.quiz)
-    enrolment = (Enrolment.objects.select_for_update().select_related("course")
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("course")
                  .filter(user=attempt.user, course=course).first())
     if enrolment is not None:
         enrolment_progress_refresh(enrolment=enrolment)

@@ -151,7 +151,7 @@ def enrolment_self(*, user: User, course: CoursePage) -> Enrolment:
 @transaction.atomic
 def enrolment_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enrolment:
     """An administrator or the course's trainer approves or rejects a request; the learner is told."""
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
     if not user_can_manage_course(actor, enrolment.course):
         raise EnrolmentError(_("You cannot decide on requests for this course."))
     if enrolment.status != Status.REQUESTED:
@@ -166,7 +166,7 @@ def enrolment_decide(*, enrolment: Enrolment, approve: bool, actor: User) -> Enr
 @transaction.atomic
 def enrolment_withdraw(*, enrolment: Enrolment, actor: User) -> Enrolment:
     """The learner leaves a course (or cancels a request); what they studied is kept for a return."""
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
     is_manager = user_can_manage_course(actor, enrolment.course)
     if enrolment.user_id != actor.pk and not is_manager:
         raise EnrolmentError(_("You cannot change another person's enrolment."))
@@ -293,7 +293,7 @@ def _complete(enrolment: Enrolment) -> None:
 
 
 def _enrolment_for_study(user: User, course: CoursePage) -> Enrolment:
-    enrolment = (Enrolment.objects.select_for_update().select_related("course")
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("course")
                  .filter(user=user, course=course, status__in=(Status.ACTIVE, Status.COMPLETED)).first())
     if enrolment is None:
         raise EnrolmentError(_("Enrol in the course to study its lessons."))
@@ -323,7 +323,7 @@ def course_progress_recount(*, course: CoursePage) -> int:
     count = 0
     for enrolment in Enrolment.objects.filter(course=course, status=Status.ACTIVE).select_related("course"):
         with transaction.atomic():
-            locked = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+            locked = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
             enrolment_progress_refresh(enrolment=locked)
         count += 1
     return count

@@ -177,7 +177,7 @@ def invitation_send(*, invitation_id: int) -> bool:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("user").filter(pk=invitation_id).first()
+            Invitation.objects.select_for_update(of=("self",)).select_related("user").filter(pk=invitation_id).first()
         )
         if invitation is None or invitation.sent_at or invitation.accepted_at:
             return False
@@ -214,7 +214,7 @@ def invitation_accept(*, token: str, password: str) -> User:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("user")
+            Invitation.objects.select_for_update(of=("self",)).select_related("user")
             .filter(token_hash=hash_token(token)).first()
         )
         if invitation is None or not invitation.is_usable:
