@@ -9,4 +9,6 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify"),
     path("verify/<str:code>/pdf/", views.download, name="download"),
     path("my/documents/", views.my_documents, name="my_documents"),
+    path("my/record/", views.training_record, name="training_record"),
+    path("my/record/pdf/", views.training_record_pdf, name="training_record_pdf"),
 ]

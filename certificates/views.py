@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -79,3 +80,24 @@ def download(request, code: str):
         raise Http404
     return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
                         filename=f"{certificate.number}.pdf")
+
+
+@login_required
+def training_record(request):
+    from .selectors import training_record as record_for
+
+    return render(request, "certificates/training_record.html", {"record": record_for(request.user)})
+
+
+@login_required
+def training_record_pdf(request):
+    from django.http import HttpResponse
+
+    from .pdf import render_pdf
+    from .selectors import training_record as record_for
+
+    record = record_for(request.user)
+    data = render_pdf("certificates/pdf/training_record.html", {"record": record, "today": timezone.localdate()})
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="training-record.pdf"'
+    return response

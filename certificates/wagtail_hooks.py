@@ -1,8 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -73,5 +74,23 @@ def template_preview(request, pk: int):
 
 
 @hooks.register("register_admin_urls")
-def register_preview_url():
-    return [path("certificates/templates/<int:pk>/preview/", template_preview, name="certificate_template_preview")]
+def register_certificate_urls():
+    from .reports import PeopleBehindReportView
+
+    return [
+        path("certificates/templates/<int:pk>/preview/", template_preview, name="certificate_template_preview"),
+        path("reports/behind/", PeopleBehindReportView.as_view(), name="certificates_behind_report"),
+        path("reports/behind/results/", PeopleBehindReportView.as_view(results_only=True),
+             name="certificates_behind_report_results"),
+    ]
+
+
+class BehindMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("accounts.view_library_staff")
+
+
+@hooks.register("register_reports_menu_item")
+def behind_report_menu_item():
+    return BehindMenuItem(_("Behind the programme's hours"), reverse("certificates_behind_report"),
+                          icon_name="warning", order=710)

@@ -1,0 +1,95 @@
+"""The training record (личная карта обучения) and who is behind the programme's hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from courses.models import Enrolment, ProgrammePage
+from lms.accounts.models import User
+
+from .models import Certificate
+
+
+@dataclass
+class RecordYear:
+    year: int
+    hours: int = 0
+    courses: list = field(default_factory=list)
+
+
+@dataclass
+class TrainingRecord:
+    person: User
+    years: list[RecordYear]
+    in_progress: list[Enrolment]
+    programme: ProgrammePage | None
+    period_start: date | None
+    period_hours: int
+    expected_hours: int | None
+
+    @property
+    def remaining_hours(self) -> int | None:
+        return None if self.expected_hours is None else max(self.expected_hours - self.period_hours, 0)
+
+    @property
+    def total_hours(self) -> int:
+        return sum(year.hours for year in self.years)
+
+
+def current_programme() -> ProgrammePage | None:
+    return ProgrammePage.objects.live().order_by("path").first()
+
+
+def period_start(programme: ProgrammePage | None, today: date) -> date | None:
+    """The programme's period is counted in whole calendar years up to the current one."""
+    if programme is None:
+        return None
+    return date(today.year - max(programme.period_years, 1) + 1, 1, 1)
+
+
+def training_record(user: User, *, today: date | None = None) -> TrainingRecord:
+    today = today or timezone.localdate()
+    programme = current_programme()
+    start = period_start(programme, today)
+    enrolments = list(Enrolment.objects.filter(user=user, status__in=(Enrolment.Status.COMPLETED,
+                                                                      Enrolment.Status.ACTIVE))
+                      .select_related("course").order_by("completed_at", "created_at"))
+    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user, status=Certificate.Status.VALID)}
+    years: dict[int, RecordYear] = {}
+    period_hours = 0
+    for enrolment in enrolments:
+        if enrolment.status != Enrolment.Status.COMPLETED:
+            continue
+        completed = timezone.localdate(enrolment.completed_at)
+        year = years.setdefault(completed.year, RecordYear(year=completed.year))
+        year.hours += enrolment.course.academic_hours
+        year.courses.append((enrolment, certificates.get(enrolment.course_id)))
+        if start and completed >= start:
+            period_hours += enrolment.course.academic_hours
+    return TrainingRecord(
+        person=user, years=sorted(years.values(), key=lambda y: y.year, reverse=True),
+        in_progress=[e for e in enrolments if e.status == Enrolment.Status.ACTIVE], programme=programme,
+        period_start=start, period_hours=period_hours,
+        expected_hours=programme.expected_hours if programme else None,
+    )
+
+
+def people_behind(*, today: date | None = None) -> QuerySet[User]:
+    """Staff whose academic hours in the programme's current period are below what the programme expects."""
+    today = today or timezone.localdate()
+    programme = current_programme()
+    people = User.objects.filter(is_active=True, library__isnull=False).select_related("library",
+                                                                                        "library__municipality")
+    if programme is None:
+        return people.none()
+    start = period_start(programme, today)
+    hours = Coalesce(Sum("enrolments__course__academic_hours", filter=Q(
+        enrolments__status=Enrolment.Status.COMPLETED, enrolments__completed_at__date__gte=start)),
+        Value(0), output_field=IntegerField())
+    return (people.annotate(period_hours=hours).filter(period_hours__lt=programme.expected_hours)
+            .order_by("library__short_name", "last_name", "first_name"))
