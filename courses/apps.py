@@ -16,7 +16,7 @@ class CoursesConfig(AppConfig):
         from .models import LessonPage
 
         role_permissions_extend(Role.ADMINISTRATOR, [
-            f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer")
+            f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer", "quizoverride")
             for action in ("add", "change", "delete", "view")
         ])
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")

@@ -60,16 +60,21 @@ def _question_fields(question: dict) -> dict:
     }
 
 
-def import_into_bank(course_slug: str, category_path_text: str | None, questions: list[dict],
-                     *, user: User | None = None) -> int:
+def import_into_bank(course_slug: str | None, category_path_text: str | None, questions: list[dict],
+                     *, user: User | None = None, course: CoursePage | None = None) -> int:
     """Import every question, or none: returns how many were created.
 
     A question's own category (`$CATEGORY`, Moodle XML categories) is placed under `category_path_text` when
     that is given. A question with an ID number that is already in the bank replaces it as a new version.
     """
-    course = CoursePage.objects.filter(slug=course_slug).first()
     if course is None:
-        raise QuestionBankError(_("No course with the address «%(slug)s».") % {"slug": course_slug})
+        # By address (the command line): Wagtail's slugs are unique among siblings only, so it must be unambiguous.
+        matches = list(CoursePage.objects.filter(slug=course_slug)[:2])
+        if not matches:
+            raise QuestionBankError(_("No course with the address «%(slug)s».") % {"slug": course_slug})
+        if len(matches) > 1:
+            raise QuestionBankError(_("Several courses have the address «%(slug)s».") % {"slug": course_slug})
+        course = matches[0]
     base = _split_path(category_path_text)
     created = 0
     with transaction.atomic():

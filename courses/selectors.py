@@ -283,3 +283,48 @@ def learners_report(user: User) -> QuerySet[Enrolment]:
     return (Enrolment.objects.filter(visible)
             .select_related("user", "user__library", "user__library__municipality", "course")
             .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))
+
+
+# --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
+
+def question_bank_category_paths(course: CoursePage) -> dict[int, str]:
+    """Every category of the course's bank with its path («top/Раздел/Тема»), in one query."""
+    from .models import QuestionCategory
+
+    rows = {pk: (parent_id, name) for pk, parent_id, name in
+            QuestionCategory.objects.filter(course=course).values_list("pk", "parent_id", "name")}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        if pk not in paths:
+            parent_id, name = rows[pk]
+            paths[pk] = f"{path_of(parent_id)}/{name}" if parent_id in rows else name
+        return paths[pk]
+
+    for pk in rows:
+        path_of(pk)
+    return dict(sorted(paths.items(), key=lambda item: item[1].casefold()))
+
+
+def question_bank_questions(course: CoursePage, *, category_ids=None) -> QuerySet:
+    """The current versions of the course's questions, optionally of some categories only."""
+    from .models import Question
+
+    questions = Question.objects.filter(category__course=course, is_current=True)
+    if category_ids is not None:
+        questions = questions.filter(category_id__in=list(category_ids))
+    return questions.select_related("category").order_by("category__name", "name", "pk")
+
+
+def attempts_managed_by(user: User) -> QuerySet:
+    """Submitted attempts of the quizzes in the courses the user manages (quizzes lie under their course)."""
+    from .models import Attempt
+
+    paths = list(courses_managed_by(user).values_list("path", flat=True))
+    if not paths:
+        return Attempt.objects.none()
+    under = Q()
+    for path in paths:
+        under |= Q(quiz__path__startswith=path)
+    return (Attempt.objects.filter(under).exclude(status=Attempt.Status.IN_PROGRESS)
+            .select_related("user", "quiz").order_by("submitted_at", "pk"))

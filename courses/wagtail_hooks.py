@@ -8,10 +8,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms.accounts.wagtail_hooks import PermissionMenuItem
 
-from . import admin_views, selectors
+from . import admin_views, quiz_admin_views, selectors
 from .admin_forms import AssignmentRuleForm, CourseTrainerForm
 from .authoring import document_is_public
-from .models import AssignmentRule, CourseTrainer
+from .models import AssignmentRule, CourseTrainer, QuizOverride
 from .reports import LearnersReportView
 
 
@@ -83,12 +83,28 @@ class AssignmentRuleViewSet(ModelViewSet):
         return AssignmentRuleForm
 
 
+class QuizOverrideViewSet(ModelViewSet):
+    model = QuizOverride
+    icon = "time"
+    menu_label = _("Quiz overrides")
+    menu_order = 70
+    copy_view_enabled = False
+    form_fields = ["quiz", "user", "extra_minutes", "extra_attempts"]
+    list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
+    list_filter = ["quiz"]
+    ordering = ["quiz__title", "user__last_name", "user__first_name"]
+
+    def get_queryset(self, request):
+        return QuizOverride.objects.select_related("quiz", "user")
+
+
 class LearningGroup(ViewSetGroup):
     menu_label = _("Learning")
     menu_icon = "tasks"
     menu_order = 250
     submenu_hook = LEARNING_MENU_HOOK
-    items = (AssignmentRuleViewSet("assignment_rules"), CourseTrainerViewSet("course_trainers"))
+    items = (AssignmentRuleViewSet("assignment_rules"), CourseTrainerViewSet("course_trainers"),
+             QuizOverrideViewSet("quiz_overrides"))
 
 
 @hooks.register("register_admin_viewset")
@@ -102,6 +118,14 @@ def register_learning_urls():
         path("learning/requests/", admin_views.enrolment_requests, name="courses_enrolment_requests"),
         path("learning/requests/<int:pk>/decide/", admin_views.enrolment_decide, name="courses_enrolment_decide"),
         path("learning/group-enrolment/", admin_views.bulk_enrolment, name="courses_bulk_enrolment"),
+        path("learning/question-bank/", quiz_admin_views.question_bank_index, name="courses_quiz_question_bank"),
+        path("learning/question-bank/questions/<int:pk>/", quiz_admin_views.question_edit,
+             name="courses_quiz_question_edit"),
+        path("learning/question-bank/<int:course_id>/export/<str:fmt>/", quiz_admin_views.question_bank_export,
+             name="courses_quiz_question_bank_export"),
+        path("learning/question-import/", quiz_admin_views.question_import, name="courses_quiz_question_import"),
+        path("learning/essays/", quiz_admin_views.essay_queue, name="courses_quiz_essay_queue"),
+        path("learning/essays/<int:pk>/", quiz_admin_views.essay_grade, name="courses_quiz_essay_grade"),
         path("reports/learners/", LearnersReportView.as_view(), name="courses_learners_report"),
         path("reports/learners/results/", LearnersReportView.as_view(results_only=True),
              name="courses_learners_report_results"),
@@ -118,6 +142,24 @@ def enrolment_requests_menu_item():
 def bulk_enrolment_menu_item():
     return PermissionMenuItem(_("Group enrolment"), reverse("courses_bulk_enrolment"), icon_name="group", order=20,
                               permission="courses.add_enrolment")
+
+
+@hooks.register(LEARNING_MENU_HOOK)
+def question_bank_menu_item():
+    return CourseManagerMenuItem(_("Question bank"), reverse("courses_quiz_question_bank"), icon_name="help",
+                                 order=50)
+
+
+@hooks.register(LEARNING_MENU_HOOK)
+def question_import_menu_item():
+    return CourseManagerMenuItem(_("Import questions"), reverse("courses_quiz_question_import"),
+                                 icon_name="upload", order=55)
+
+
+@hooks.register(LEARNING_MENU_HOOK)
+def essay_queue_menu_item():
+    return CourseManagerMenuItem(_("Essays to grade"), reverse("courses_quiz_essay_queue"), icon_name="edit",
+                                 order=60)
 
 
 class LearnersReportMenuItem(MenuItem):
