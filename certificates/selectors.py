@@ -93,3 +93,12 @@ def people_behind(*, today: date | None = None) -> QuerySet[User]:
         Value(0), output_field=IntegerField())
     return (people.annotate(period_hours=hours).filter(period_hours__lt=programme.expected_hours)
             .order_by("library__short_name", "last_name", "first_name"))
+
+
+def certificate_by_number_and_surname(number: str, surname: str) -> Certificate | None:
+    """The public lookup: both the registry number and the holder's surname must match (case aside)."""
+    certificate = (Certificate.objects.select_related("user")
+                   .filter(number=" ".join(number.split()).upper()).first())
+    if certificate is None or certificate.user.last_name.casefold() != " ".join(surname.split()).casefold():
+        return None
+    return certificate

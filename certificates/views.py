@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from .models import Certificate
+from .selectors import certificate_by_number_and_surname
 
 VERIFY_LIMIT = 30  # lookups per minute per address: enough for people, too few for guessing
 
@@ -57,10 +58,8 @@ def lookup(request):
     if request.GET and form.is_valid():
         if _rate_limited(request):
             return _too_many(request)
-        number = form.cleaned_data["number"].strip().upper()
-        surname = " ".join(form.cleaned_data["last_name"].split()).casefold()
-        certificate = Certificate.objects.select_related("user").filter(number=number).first()
-        if certificate is None or certificate.user.last_name.casefold() != surname:
+        certificate = certificate_by_number_and_surname(form.cleaned_data["number"], form.cleaned_data["last_name"])
+        if certificate is None:
             return _unknown(request)
         return redirect("certificates:verify", certificate.code)
     return render(request, "certificates/lookup.html", {"form": form})

@@ -3,7 +3,7 @@ import subprocess
 from certificates.models import Certificate
 from tests.certificates.test_services import completed  # noqa: F401 - shared fixture
 from tests.factories import LibraryFactory, UserFactory
-from tests.factories import courses as pages
+
 
 
 def test_the_record_counts_hours_by_year_against_the_programme(client, completed, tmp_path):  # noqa: F811
