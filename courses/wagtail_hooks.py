@@ -12,6 +12,7 @@ from . import admin_views, quiz_admin_views, selectors
 from .admin_forms import AssignmentRuleForm, CourseTrainerForm
 from .authoring import document_is_public
 from .models import AssignmentRule, CourseTrainer, QuizOverride
+from .quiz_reports import QuizResultsReportView, item_analysis
 from .reports import LearnersReportView
 
 
@@ -129,6 +130,10 @@ def register_learning_urls():
         path("reports/learners/", LearnersReportView.as_view(), name="courses_learners_report"),
         path("reports/learners/results/", LearnersReportView.as_view(results_only=True),
              name="courses_learners_report_results"),
+        path("reports/quiz-results/", QuizResultsReportView.as_view(), name="courses_quiz_results_report"),
+        path("reports/quiz-results/results/", QuizResultsReportView.as_view(results_only=True),
+             name="courses_quiz_results_report_results"),
+        path("reports/item-analysis/", item_analysis, name="courses_quiz_item_analysis"),
     ]
 
 
@@ -173,3 +178,15 @@ class LearnersReportMenuItem(MenuItem):
 def learners_report_menu_item():
     return LearnersReportMenuItem(_("Learners of courses"), reverse("courses_learners_report"), icon_name="table",
                                  order=50)
+
+
+@hooks.register("register_reports_menu_item")
+def quiz_results_menu_item():
+    return CourseManagerMenuItem(_("Quiz results"), reverse("courses_quiz_results_report"), icon_name="list-ul",
+                                 order=60)
+
+
+@hooks.register("register_reports_menu_item")
+def item_analysis_menu_item():
+    return CourseManagerMenuItem(_("Item analysis"), reverse("courses_quiz_item_analysis"), icon_name="view",
+                                 order=61)
