@@ -161,6 +161,9 @@ def item_analysis(request):
     quiz = get_object_or_404(managed_quizzes(request.user), pk=int(quiz_id))
     attempts = list(Attempt.objects.filter(quiz=quiz, status=Status.FINISHED)
                     .values("questions", "answers", "grades"))
-    context.update(quiz=quiz, attempts_count=len(attempts), rows=analyse(attempts),
-                   header_title=f"{title}: {quiz.title}")
+    from .models import Question
+
+    labels = dict(Question.Type.choices)
+    rows = [(row, labels.get(row.qtype, row.qtype)) for row in analyse(attempts)]
+    context.update(quiz=quiz, attempts_count=len(attempts), rows=rows, header_title=f"{title}: {quiz.title}")
     return render(request, "courses/admin/item_analysis.html", context)

@@ -140,7 +140,7 @@ def test_item_analysis_numbers(client, setup, trainer, other_quiz):  # noqa: F81
     client.force_login(trainer)
     response = client.get(f"{ANALYSIS}?quiz={page.pk}")
     assert response.status_code == 200 and response.context["attempts_count"] == 4
-    rows = {row.qtype: row for row in response.context["rows"]}
+    rows = {row.qtype: row for row, _label in response.context["rows"]}
     assert {qtype: (row.attempts, row.facility) for qtype, row in rows.items()} == {
         "multichoice": (4, 50.0), "truefalse": (4, 50.0), "shortanswer": (4, 50.0)}
     assert rows["multichoice"].discrimination == pytest.approx(1 / math.sqrt(2))
