@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.reports import ReportView
 
+from courses.reports import SpreadsheetReportView
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 from lms.libraries.models import Library, Municipality
@@ -35,7 +35,7 @@ class BehindFilterSet(WagtailFilterSet):
         fields: list[str] = []
 
 
-class PeopleBehindReportView(ReportView):
+class PeopleBehindReportView(SpreadsheetReportView):
     page_title = _("Behind the programme's hours")
     header_icon = "warning"
     results_template_name = "certificates/admin/behind_results.html"
@@ -43,8 +43,7 @@ class PeopleBehindReportView(ReportView):
     index_url_name = "certificates_behind_report"
     index_results_url_name = "certificates_behind_report_results"
     context_object_name = "people"
-    list_export = list(EXPORT_COLUMNS)
-    export_headings = {key: heading for key, (heading, _value) in EXPORT_COLUMNS.items()}
+    export_columns = EXPORT_COLUMNS
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("accounts.view_library_staff"):
@@ -58,9 +57,6 @@ class PeopleBehindReportView(ReportView):
 
     def get_filename(self):
         return f"behind-{timezone.localdate():%Y-%m-%d}"
-
-    def to_row_dict(self, item):
-        return OrderedDict((key, value(item)) for key, (_heading, value) in EXPORT_COLUMNS.items())
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

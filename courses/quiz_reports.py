@@ -4,7 +4,6 @@ the courses the user manages (selectors.courses_managed_by) are shown."""
 
 from __future__ import annotations
 
-import datetime
 from collections import OrderedDict
 
 import django_filters
@@ -17,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.reports import ReportView
 
 from lms.accounts.models import User
 
 from . import selectors
 from .item_analysis import analyse
 from .models import Attempt, QuizPage
+from .reports import SpreadsheetReportView
 
 Status = Attempt.Status
 REPORTED_STATUSES = [(value, label) for value, label in Status.choices if value != Status.IN_PROGRESS]
@@ -89,7 +88,7 @@ EXPORT_COLUMNS = OrderedDict([
 ])
 
 
-class QuizResultsReportView(ReportView):
+class QuizResultsReportView(SpreadsheetReportView):
     page_title = _("Quiz results")
     header_icon = "list-ul"
     results_template_name = "courses/admin/quiz_results_results.html"
@@ -99,15 +98,7 @@ class QuizResultsReportView(ReportView):
     context_object_name = "attempts"
     paginate_by = 50
 
-    list_export = list(EXPORT_COLUMNS)
-    export_headings = {key: heading for key, (heading, _value) in EXPORT_COLUMNS.items()}
-    # Times in the platform's zone (Asia/Novokuznetsk), not UTC (Wagtail's default for XLSX).
-    custom_value_preprocess = {
-        datetime.datetime: {
-            ReportView.FORMAT_CSV: lambda value: timezone.localtime(value).strftime("%d.%m.%Y %H:%M"),
-            ReportView.FORMAT_XLSX: lambda value: timezone.make_naive(value),
-        },
-    }
+    export_columns = EXPORT_COLUMNS
 
     def dispatch(self, request, *args, **kwargs):
         if not selectors.user_manages_any_course(request.user):
@@ -121,18 +112,6 @@ class QuizResultsReportView(ReportView):
 
     def get_filename(self):
         return f"quiz-results-{timezone.localdate():%Y-%m-%d}"
-
-    def to_row_dict(self, item):
-        return OrderedDict((key, value(item)) for key, (_heading, value) in EXPORT_COLUMNS.items())
-
-    def stream_csv(self, queryset):
-        yield "\ufeff"  # a byte-order mark, so that Excel reads the Cyrillic as UTF-8
-        yield from super().stream_csv(queryset)
-
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

@@ -78,19 +78,12 @@ EXPORT_COLUMNS = OrderedDict([
 ])
 
 
-class LearnersReportView(ReportView):
-    page_title = _("Learners of courses")
-    header_icon = "table"
-    results_template_name = "courses/admin/learners_report_results.html"
-    filterset_class = LearnersReportFilterSet
-    index_url_name = "courses_learners_report"
-    index_results_url_name = "courses_learners_report_results"
-    context_object_name = "enrolments"
-    paginate_by = 50
+class SpreadsheetReportView(ReportView):
+    """A report whose CSV/XLSX export reads Russian-friendly: columns from `export_columns` (key -> (heading,
+    value of a row)), dates as dd.mm.yyyy, times in the platform's zone (not UTC, Wagtail's default for XLSX),
+    and a byte-order mark so that Excel opens the CSV's Cyrillic as UTF-8."""
 
-    list_export = list(EXPORT_COLUMNS)
-    export_headings = {key: heading for key, (heading, _value) in EXPORT_COLUMNS.items()}
-    # Dates as Russian readers write them; times in the platform's zone, not UTC (Wagtail's default for XLSX).
+    export_columns: OrderedDict = OrderedDict()
     custom_value_preprocess = {
         datetime.datetime: {
             ReportView.FORMAT_CSV: lambda value: timezone.localtime(value).strftime("%d.%m.%Y %H:%M"),
@@ -101,6 +94,37 @@ class LearnersReportView(ReportView):
             ReportView.FORMAT_XLSX: None,
         },
     }
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.export_columns:
+            cls.list_export = list(cls.export_columns)
+            cls.export_headings = {key: heading for key, (heading, _value) in cls.export_columns.items()}
+
+    def to_row_dict(self, item):
+        return OrderedDict((key, value(item)) for key, (_heading, value) in self.export_columns.items())
+
+    def stream_csv(self, queryset):
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+
+class LearnersReportView(SpreadsheetReportView):
+    page_title = _("Learners of courses")
+    header_icon = "table"
+    results_template_name = "courses/admin/learners_report_results.html"
+    filterset_class = LearnersReportFilterSet
+    index_url_name = "courses_learners_report"
+    index_results_url_name = "courses_learners_report_results"
+    context_object_name = "enrolments"
+    paginate_by = 50
+
+    export_columns = EXPORT_COLUMNS
 
     def dispatch(self, request, *args, **kwargs):
         if not selectors.user_sees_learners_report(request.user):
@@ -114,18 +138,6 @@ class LearnersReportView(ReportView):
 
     def get_filename(self):
         return f"learners-{timezone.localdate():%Y-%m-%d}"
-
-    def to_row_dict(self, item):
-        return OrderedDict((key, value(item)) for key, (_heading, value) in EXPORT_COLUMNS.items())
-
-    def stream_csv(self, queryset):
-        yield "\ufeff"  # a byte-order mark, so that Excel reads the Cyrillic as UTF-8
-        yield from super().stream_csv(queryset)
-
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
