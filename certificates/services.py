@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import logging
+import mimetypes
 import secrets
 
 import segno
@@ -18,6 +20,8 @@ from lms.accounts.models import User
 
 from .models import Certificate, CertificateTemplate, RegistryCounter
 from .russian import decline_full_name, format_date_ru, format_period_ru, hours_phrase
+
+logger = logging.getLogger(__name__)
 
 NUMBER_PREFIX = "ОНБ"
 
@@ -179,6 +183,49 @@ ISSUED_VERB = {  # the document's grammatical gender: «сертификат в�
 }
 
 
+# Rendition sizes of a template's images: enough for print at about 300 dpi (the logo is 16 mm high, a signature
+# 14 mm, the background fills an A4 page), and no more, so that a large upload does not slow every render.
+LOGO_SPEC = "height-200"
+SIGNATURE_SPEC = "height-200"
+BACKGROUND_SPEC = "max-2480x2480"
+
+
+def image_src(image, spec: str) -> str:
+    """How the PDF refers to a Wagtail image: a rendition's /media/… URL, which the PDF's fetcher reads from
+    MEDIA_ROOT; with remote storage (S3), the rendition's bytes as a data: URI, since the fetcher never goes to
+    the network. "" when there is no image or its file is missing (the document is rendered without it)."""
+    if image is None:
+        return ""
+    try:
+        rendition = image.get_rendition(spec)
+    except Exception:  # noqa: BLE001 - a missing or broken file must not stop a certificate
+        logger.warning("certificate image %s has no usable file", image.pk, exc_info=True)
+        return ""
+    url = rendition.url
+    if url.startswith(settings.MEDIA_URL) and not url.startswith("//"):
+        return url  # local media: the fetcher reads the file itself
+    with rendition.file.open("rb") as file:
+        data = file.read()
+    content_type = mimetypes.guess_type(rendition.file.name)[0] or "image/png"
+    return f"data:{content_type};base64," + base64.b64encode(data).decode()
+
+
+def template_design(template: CertificateTemplate) -> dict:
+    """The template's images and signatories as the PDF template reads them."""
+    signatories = [
+        {"position": position, "name": name, "signature_url": image_src(signature, SIGNATURE_SPEC)}
+        for name, position, signature in (
+            (template.signatory_1_name, template.signatory_1_position, template.signatory_1_signature),
+            (template.signatory_2_name, template.signatory_2_position, template.signatory_2_signature),
+        ) if name
+    ]
+    return {
+        "signatories": signatories,
+        "logo_url": image_src(template.logo, LOGO_SPEC),
+        "background_url": image_src(template.background_image, BACKGROUND_SPEC),
+    }
+
+
 def certificate_context(certificate: Certificate) -> dict:
     """What the PDF template shows: the frozen facts and the template's design; nothing read from live data."""
     template, facts = certificate.template, certificate.facts
@@ -197,16 +244,10 @@ def certificate_context(certificate: Certificate) -> dict:
         "period_text": facts.get("period_text", ""),
         "issue_place": template.place,
         "issue_date_text": facts.get("issued_on", ""),
-        "signatories": [
-            {"position": position, "name": name, "signature_url": ""}
-            for name, position in ((template.signatory_1_name, template.signatory_1_position),
-                                   (template.signatory_2_name, template.signatory_2_position)) if name
-        ],
         "qr_data_uri": qr_data_uri(url),
         "verification_url": url,
-        "logo_url": "",
-        "background_url": "",
         "orientation": template.orientation,
+        **template_design(template),
     }
 
 

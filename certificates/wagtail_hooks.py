@@ -63,13 +63,17 @@ def template_preview(request, pk: int):
 
     from .pdf import render_pdf
     from .samples import sample_certificate_context
+    from .services import template_design
 
     if not request.user.has_perm("certificates.change_certificatetemplate"):
         raise PermissionDenied
     template = get_object_or_404(CertificateTemplate, pk=pk)
+    design = template_design(template)
+    if not design["signatories"]:
+        del design["signatories"]  # the sample's signatories show where they would stand
     context = sample_certificate_context(document_title=template.title, issuer_name=template.issuer,
                                          achievement_text=template.body_text, issue_place=template.place,
-                                         orientation=template.orientation)
+                                         orientation=template.orientation, **design)
     return HttpResponse(render_pdf("certificates/pdf/base.html", context), content_type="application/pdf")
 
 
