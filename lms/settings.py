@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cms",
     "certificates",
     "courses",
+    "lms.internships",
     "lms.accounts",
     "lms.libraries",
     # Wagtail
@@ -137,6 +138,14 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-attempts": {
         "task": "courses.tasks.close_overdue_attempts_task",
         "schedule": 60.0,
+    },
+    "internship-reminders": {
+        "task": "lms.internships.tasks.send_internship_reminders_task",
+        "schedule": crontab(hour=9, minute=5),
+    },
+    "expire-seat-offers": {
+        "task": "lms.internships.tasks.expire_seat_offers_task",
+        "schedule": 300.0,
     },
 }
 
