@@ -37,10 +37,23 @@ def _course_of(quiz: QuizPage) -> CoursePage:
     return course
 
 
-def _current_version(question: Question) -> Question:
-    while not question.is_current and hasattr(question, "next_version"):
-        question = question.next_version
-    return question
+def _current_versions(questions: list[Question]) -> list[Question]:
+    """The version the bank offers now of each question (a slot keeps pointing at the version it was given).
+
+    Follows all the chains together, one query per step of the longest chain of edits: the number of queries does
+    not grow with the number of fixed questions. A chain that ends without a current version (the latest one was
+    deleted) stops at its last version."""
+    latest = {question.pk: question for question in questions}  # slot's question id -> latest version so far
+    pending = {q.pk: q.pk for q in questions if not q.is_current}  # id of the version to follow -> slot's id
+    while pending:
+        following = {}
+        for newer in Question.objects.filter(previous_id__in=list(pending)):
+            origin = pending[newer.previous_id]
+            latest[origin] = newer
+            if not newer.is_current:
+                following[newer.pk] = origin
+        pending = following
+    return [latest[question.pk] for question in questions]
 
 
 def _freeze(question: Question, marks: Decimal, shuffle: bool) -> dict:
@@ -67,8 +80,8 @@ def _freeze(question: Question, marks: Decimal, shuffle: bool) -> dict:
 
 def _serve_questions(quiz: QuizPage) -> list[dict]:
     served, used = [], set()
-    for slot in quiz.slots.select_related("question").order_by("sort_order"):
-        question = _current_version(slot.question)
+    slots = list(quiz.slots.select_related("question").order_by("sort_order"))
+    for slot, question in zip(slots, _current_versions([slot.question for slot in slots]), strict=True):
         served.append(_freeze(question, slot.marks, quiz.shuffle_answers))
         used.add(question.pk)
     for draw in quiz.draws.select_related("category").order_by("sort_order"):
@@ -283,11 +296,13 @@ def attempts_close_overdue(*, now=None) -> int:
     return count
 
 
-def quiz_grade(*, quiz: QuizPage, user: User) -> float | None:
-    """The person's grade for the quiz in per cent, by the quiz's grading method (finished attempts only)."""
-    percents = [a.percent for a in Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.FINISHED)
-                .order_by("number")]
-    return grading.overall_grade(percents, quiz.grading_method)
+def quiz_grade(*, quiz: QuizPage, user: User, attempts: list[Attempt] | None = None) -> float | None:
+    """The person's grade for the quiz in per cent, by the quiz's grading method (finished attempts only).
+    `attempts`: the person's attempts of this quiz when the caller has them already (no query then)."""
+    if attempts is None:
+        attempts = list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.FINISHED))
+    finished = sorted((a for a in attempts if a.status == Attempt.Status.FINISHED), key=lambda a: a.number)
+    return grading.overall_grade([a.percent for a in finished], quiz.grading_method)
 
 
 def quiz_passed(*, quiz: QuizPage, user: User) -> bool:

@@ -285,6 +285,24 @@ def learners_report(user: User) -> QuerySet[Enrolment]:
             .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))
 
 
+
+# --- Quiz pages for learners ----------------------------------------------------------------------------------------
+
+def quiz_attempts_of(quiz, user: User) -> list:
+    """The person's attempts of the quiz in order, for the quiz page (its table, grade and buttons): one query."""
+    from .models import Attempt
+
+    if not user.is_authenticated:
+        return []
+    return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades").order_by("number"))
+
+
+def learner_attempt(user: User, attempt_id: int):
+    """One of the person's own attempts with its quiz (one query); another person's attempt is not found."""
+    from .models import Attempt
+
+    return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+
 # --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
 
 def question_bank_category_paths(course: CoursePage) -> dict[int, str]:

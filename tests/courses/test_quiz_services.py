@@ -156,6 +156,20 @@ def test_random_draw_and_versions_keep_what_was_served(setup):
     assert attempt.questions[0]["question"]["text"] == served.text
 
 
+
+def test_fixed_questions_are_served_in_their_latest_version(setup):
+    _course, _lesson, page, learner = setup
+    slots = list(QuizSlot.objects.filter(quiz=page).select_related("question").order_by("sort_order"))
+    first, second = slots[0].question, slots[1].question
+    edited = question_bank.question_new_version(question=first, user=None, text="Правка 1")
+    question_bank.question_new_version(question=edited, user=None, text="Правка 2")  # two edits of one slot
+    QuizSlot.objects.create(quiz=page, question=edited, sort_order=9)              # a slot on a middle version
+    question_bank.question_new_version(question=second, user=None, text="Правка другого")
+    attempt = quiz.attempt_start(user=learner, quiz=page)
+    texts = [entry["question"]["text"] for entry in attempt.questions]
+    assert texts == ["Правка 2", "Правка другого", slots[2].question.text, "Правка 2"]
+    assert [entry["version"] for entry in attempt.questions] == [3, 2, 1, 3]
+
 def test_essays_wait_for_the_trainer(setup):
     course, _lesson, page, learner = setup
     question_bank.import_into_bank("quiz-course", None, QUESTIONS[3:])
