@@ -105,6 +105,8 @@ class Certificate(models.Model):
             models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique"),
         ]
         indexes = [models.Index(fields=["status", "issued_at"])]
+        permissions = [("reissue_certificate", _("Can reissue certificates")),
+                       ("revoke_certificate", _("Can revoke certificates"))]
 
     def __str__(self) -> str:
         return self.number

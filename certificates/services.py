@@ -171,6 +171,50 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: User) ->
     return certificate
 
 
+def _lock_for_bulk(certificate_ids) -> list[Certificate]:
+    """Lock the selected certificates in one order (by id), so that two bulk requests never wait on each other
+    in a circle; refuse the request when one of them is gone."""
+    ids = sorted({int(pk) for pk in certificate_ids})
+    if not ids:
+        raise CertificateError(_("Select at least one certificate."))
+    certificates = list(Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    if len(certificates) != len(ids):
+        raise CertificateError(_("Some of the selected certificates no longer exist. Nothing was changed."))
+    return certificates
+
+
+def _refusal(certificate: Certificate, error: CertificateError) -> CertificateError:
+    return CertificateError(_("%(number)s: %(error)s Nothing was changed.")
+                            % {"number": certificate.number, "error": error})
+
+
+@transaction.atomic
+def certificate_reissue_many(*, certificate_ids, actor: User) -> list[Certificate]:
+    """Reissue every selected certificate, or none: the first refusal rolls the whole request back (no numbers
+    are taken, no PDF rendered, nobody e-mailed) and names the certificate it stopped at."""
+    reissued = []
+    for certificate in _lock_for_bulk(certificate_ids):
+        try:
+            reissued.append(certificate_reissue(certificate=certificate, actor=actor))
+        except CertificateError as error:
+            raise _refusal(certificate, error) from error
+    return reissued
+
+
+@transaction.atomic
+def certificate_revoke_many(*, certificate_ids, reason: str, actor: User) -> list[Certificate]:
+    """Revoke every selected certificate with the same reason, or none (as certificate_reissue_many)."""
+    if not " ".join((reason or "").split()):
+        raise CertificateError(_("Give the reason of revocation."))
+    revoked = []
+    for certificate in _lock_for_bulk(certificate_ids):
+        try:
+            revoked.append(certificate_revoke(certificate=certificate, reason=reason, actor=actor))
+        except CertificateError as error:
+            raise _refusal(certificate, error) from error
+    return revoked
+
+
 def qr_data_uri(url: str) -> str:
     buffer = segno.make(url, error="m").png_data_uri(scale=6, border=2)
     return buffer if buffer.startswith("data:") else "data:image/png;base64," + base64.b64encode(buffer).decode()

@@ -1,20 +1,48 @@
+from django.contrib.admin.utils import quote
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .bulk_actions import ReissueBulkAction, RevokeBulkAction, user_may_act_in_bulk
 from .models import Certificate, CertificateTemplate
 
 
+class CertificateIndexView(IndexView):
+    """The register's listing, with the checkboxes of the bulk actions for those who may reissue or revoke."""
+
+    @cached_property
+    def bulk_actions_allowed(self) -> bool:
+        return user_may_act_in_bulk(self.request.user)
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if not self.bulk_actions_allowed:
+            return columns
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="certificate"), *columns]
+
+    def _get_title_column(self, *args, **kwargs):
+        # the checkbox of a row is described by its registry number (aria-describedby)
+        return super()._get_title_column(*args, **kwargs,
+                                         get_title_id=lambda instance: f"certificate_{quote(instance.pk)}_title")
+
+
 class CertificateViewSet(ModelViewSet):
-    """The register of certificates: filters by period, course, library and status; CSV/XLSX export."""
+    """The register of certificates: filters by period, course, library and status; CSV/XLSX export; bulk reissue
+    and revocation (certificates/bulk_actions.py)."""
 
     model = Certificate
+    index_view_class = CertificateIndexView
+    index_template_name = "certificates/admin/register_index.html"
+    list_per_page = 50
     icon = "doc-full"
     menu_label = _("Register of certificates")
     add_to_admin_menu = False
@@ -55,6 +83,10 @@ class CertificatesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_certificates():
     return CertificatesGroup()
+
+
+hooks.register("register_bulk_action", ReissueBulkAction)
+hooks.register("register_bulk_action", RevokeBulkAction)
 
 
 def template_preview(request, pk: int):
