@@ -125,7 +125,9 @@ def attempt_start(*, user: User, quiz: QuizPage) -> Attempt:
             if quiz.closes_at and now > quiz.closes_at:
                 raise AttemptError(_("The quiz is closed."))
             override = _override(quiz, user)
-            previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number"))
+            # Only what the limits need: earlier attempts' frozen questions can be large.
+            previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number")
+                            .only("pk", "number", "submitted_at"))
             allowed = quiz.attempts_allowed + (override.extra_attempts if override else 0)
             if quiz.attempts_allowed and len(previous) >= allowed:
                 raise AttemptError(_("You have used all your attempts."))
@@ -300,11 +302,12 @@ def quiz_grade(*, quiz: QuizPage, user: User, attempts: list[Attempt] | None = N
     """The person's grade for the quiz in per cent, by the quiz's grading method (finished attempts only).
     `attempts`: the person's attempts of this quiz when the caller has them already (no query then)."""
     if attempts is None:
-        attempts = list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.FINISHED))
+        attempts = list(Attempt.objects.filter(quiz=quiz, user=user, status=Attempt.Status.FINISHED)
+                        .only("pk", "number", "status", "marks", "max_marks"))
     finished = sorted((a for a in attempts if a.status == Attempt.Status.FINISHED), key=lambda a: a.number)
     return grading.overall_grade([a.percent for a in finished], quiz.grading_method)
 
 
-def quiz_passed(*, quiz: QuizPage, user: User) -> bool:
-    grade = quiz_grade(quiz=quiz, user=user)
+def quiz_passed(*, quiz: QuizPage, user: User, attempts: list[Attempt] | None = None) -> bool:
+    grade = quiz_grade(quiz=quiz, user=user, attempts=attempts)
     return grade is not None and grade >= quiz.pass_percent

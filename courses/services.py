@@ -257,7 +257,7 @@ def _rule_satisfied(course: CoursePage, items: dict, done: set) -> bool:
 
 def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
     """Recount progress from the studied lessons and passed quizzes; complete the course when its rule is met."""
-    from .models import QuizPage
+    from .models import Attempt, QuizPage
     from .quiz_services import quiz_passed
 
     course = enrolment.course
@@ -265,10 +265,16 @@ def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
     done = {("lesson", pk) for pk in LessonCompletion.objects.filter(
         enrolment=enrolment, lesson_id__in=[pk for _kind, pk in items]).values_list("lesson_id", flat=True)}
     # Required quizzes count toward progress and completion; an optional quiz is practice.
-    for quiz in QuizPage.objects.live().descendant_of(course).filter(is_required=True).only(
-            "pk", "is_required", "grading_method", "pass_percent"):
+    quizzes = list(QuizPage.objects.live().descendant_of(course).filter(is_required=True).only(
+        "pk", "is_required", "grading_method", "pass_percent"))
+    finished: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
+    for attempt in Attempt.objects.filter(quiz__in=quizzes, user_id=enrolment.user_id,
+                                          status=Attempt.Status.FINISHED).only(
+            "pk", "quiz_id", "number", "status", "marks", "max_marks"):
+        finished[attempt.quiz_id].append(attempt)
+    for quiz in quizzes:
         items[("quiz", quiz.pk)] = True
-        if quiz_passed(quiz=quiz, user=enrolment.user):
+        if quiz_passed(quiz=quiz, user=enrolment.user, attempts=finished[quiz.pk]):
             done.add(("quiz", quiz.pk))
     percent = round(100 * len(done) / len(items)) if items else 0
     if percent != enrolment.progress_percent:
