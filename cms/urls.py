@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
+    path("", include("lms.internships.urls")),
 ]
 
 if settings.DEBUG:

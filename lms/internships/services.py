@@ -84,11 +84,11 @@ def seat_free_for(session: Session, municipality_id: int | None, taken: Counter,
 
 
 def _lock_session(session: Session) -> Session:
-    return Session.objects.select_for_update().select_related("topic").get(pk=session.pk)
+    return Session.objects.select_for_update(of=("self",)).select_related("topic").get(pk=session.pk)
 
 
 def _lock_user(user: User) -> User:
-    return User.objects.select_for_update().select_related("library").get(pk=user.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("library").get(pk=user.pk)
 
 
 # --- Transitions -----------------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def booking_add(*, admin: User, user: User, session: Session, over_capacity: boo
 
 def _locked_booking(booking: Booking) -> tuple[Booking, Session]:
     session = _lock_session(booking.session)
-    booking = Booking.objects.select_for_update().select_related("user", "user__library").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("user", "user__library").get(pk=booking.pk)
     booking.session = session
     return booking, session
 

@@ -1,0 +1,87 @@
+"""Reads for the internship pages: each returns what a page needs in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from .models import Booking, CalendarFeed, Interest, Session, Topic
+
+SEAT_HOLDING = Q(bookings__status__in=Booking.SEAT_HOLDING)
+
+
+def sessions_with_seats(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions annotated with `seats_taken`, `seats_free` and `queue_length`."""
+    return queryset.annotate(
+        seats_taken=Count("bookings", filter=SEAT_HOLDING & Q(bookings__over_capacity=False), distinct=True),
+        queue_length=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED), distinct=True),
+    ).annotate(seats_free=Greatest(F("capacity") - F("seats_taken"), 0))
+
+
+def upcoming_sessions() -> QuerySet[Session]:
+    return sessions_with_seats(
+        Session.objects.filter(end_date__gte=timezone.localdate())
+        .exclude(status__in=(Session.Status.CANCELLED, Session.Status.HELD)).select_related("topic")
+    ).order_by("start_date", "pk")
+
+
+def open_sessions() -> QuerySet[Session]:
+    return (Session.objects.filter(status=Session.Status.OPEN, end_date__gte=timezone.localdate())
+            .select_related("topic").order_by("start_date", "pk"))
+
+
+def topics_with_upcoming_sessions() -> list[Topic]:
+    """Active topics, each with `upcoming` (its coming sessions, with seat counts) and its plan: three queries."""
+    return list(Topic.objects.filter(is_active=True).prefetch_related(
+        Prefetch("sessions", queryset=upcoming_sessions(), to_attr="upcoming"), "plan_days",
+    ).order_by("title"))
+
+
+def session_detail(pk: int) -> Session:
+    return (sessions_with_seats(Session.objects.select_related("topic"))
+            .prefetch_related("topic__plan_days", "mentors", "topic__mentors", "quotas__municipality")
+            .get(pk=pk))
+
+
+def bookings_of(user) -> list[Booking]:
+    """A person's bookings, newest session first, with the session, topic and attendance marks."""
+    if not user.is_authenticated:
+        return []
+    return list(Booking.objects.filter(user=user).select_related("session__topic")
+                .prefetch_related("attendance").order_by("-session__start_date", "-pk"))
+
+
+def active_bookings_by_session(user, session_ids: list[int]) -> dict[int, Booking]:
+    if not user.is_authenticated or not session_ids:
+        return {}
+    return {b.session_id: b for b in Booking.objects.filter(user=user, session_id__in=session_ids,
+                                                            status__in=Booking.ACTIVE)}
+
+
+def interest_topic_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Interest.objects.filter(user=user, booking__isnull=True).values_list("topic_id", flat=True))
+
+
+def feed_of(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def feed_bookings(token: str) -> list[Booking] | None:
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None or not feed.user.is_active:
+        return None
+    since = timezone.localdate() - datetime.timedelta(days=365)
+    return list(Booking.objects.filter(user=feed.user, session__end_date__gte=since).exclude(
+        status=Booking.Status.WAITLISTED).select_related("session__topic", "user"))
+
+
+def head_staff_bookings(head, staff_ids) -> QuerySet[Booking]:
+    """Bookings of a head's staff that are under way (for «Заявки сотрудников»)."""
+    return (Booking.objects.filter(user_id__in=staff_ids, status__in=Booking.ACTIVE)
+            .select_related("user", "session__topic").order_by("session__start_date", "user__last_name"))

@@ -1,0 +1,260 @@
+"""Learner and library-head pages for internships. Every action is a POST form (no JavaScript needed) that calls one
+service and comes back with a message."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lms.accounts.models import User
+from lms.accounts.selectors import staff_visible_to
+
+from . import ics, selectors, services
+from .models import Booking, CalendarFeed, Session, Topic
+
+MAX_REPORT_BYTES = 10 * 1024 * 1024
+
+
+def _is_head(user) -> bool:
+    return (user.is_authenticated and user.has_perm("accounts.view_library_staff")
+            and not user.has_perm("accounts.view_user"))
+
+
+def topic_list(request):
+    topics = selectors.topics_with_upcoming_sessions()
+    mine = selectors.active_bookings_by_session(request.user, [s.pk for t in topics for s in t.upcoming])
+    for topic in topics:
+        for session in topic.upcoming:
+            session.my_booking = mine.get(session.pk)
+    return render(request, "internships/topic_list.html", {
+        "topics": topics,
+        "interested": selectors.interest_topic_ids(request.user),
+    })
+
+
+def session_page(request, pk: int):
+    try:
+        session = selectors.session_detail(pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+    mine = selectors.active_bookings_by_session(request.user, [session.pk]).get(session.pk)
+    staff = []
+    if _is_head(request.user) and session.booking_is_open():
+        staff = list(staff_visible_to(request.user).exclude(pk=request.user.pk).order_by("last_name", "first_name"))
+    mentors = list(session.mentors.all()) or list(session.topic.mentors.all())
+    return render(request, "internships/session.html", {
+        "session": session, "topic": session.topic, "mine": mine, "mentors": mentors,
+        "staff": staff,
+        "can_request": session.booking_is_open() and mine is None,
+    })
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+@require_POST
+def session_request(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        booking = services.booking_request(user=request.user, session=session)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+        return redirect("internships:session", pk=pk)
+    if booking.status == Booking.Status.WAITLISTED:
+        messages.info(request, _("All seats are taken: your request is in the queue. We will write when a seat "
+                                 "becomes free."))
+    else:
+        messages.success(request, _("Your request is received. A seat is held for you while it is considered."))
+    return redirect("internships:my")
+
+
+@login_required
+@require_POST
+def session_nominate(request, pk: int):
+    session = get_object_or_404(Session, pk=pk)
+    person = User.objects.filter(pk=request.POST.get("user") or 0).first()
+    if person is None:
+        messages.error(request, _("Choose a member of your staff."))
+        return redirect("internships:session", pk=pk)
+    try:
+        booking = services.booking_nominate(head=request.user, user=person, session=session)
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is nominated: %(status)s.") % {
+            "name": person.full_name, "status": booking.get_status_display().lower()})
+    return redirect("internships:session", pk=pk)
+
+
+@login_required
+@require_POST
+def topic_interest(request, pk: int):
+    topic = get_object_or_404(Topic, pk=pk, is_active=True)
+    try:
+        if request.POST.get("withdraw"):
+            services.interest_withdraw(user=request.user, topic=topic)
+            messages.info(request, _("You are off the list for this topic."))
+        else:
+            services.interest_register(user=request.user, topic=topic)
+            messages.success(request, _("We will offer you a seat when a session of this topic is dated."))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships:topics")
+
+
+class ReportForm(forms.Form):
+    report = forms.FileField(label=gettext_lazy("Report (PDF, DOC, DOCX, ODT, RTF or TXT, up to 10 MB)"))
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if report.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        extension = report.name.rsplit(".", 1)[-1].lower() if "." in report.name else ""
+        if extension not in ("pdf", "doc", "docx", "odt", "rtf", "txt"):
+            raise forms.ValidationError(_("Upload the report as PDF, DOC, DOCX, ODT, RTF or TXT."))
+        return report
+
+
+@never_cache
+@login_required
+def my_bookings(request):
+    feed = selectors.feed_of(request.user)
+    return render(request, "internships/my.html", {
+        "bookings": selectors.bookings_of(request.user),
+        "feed_url": request.build_absolute_uri(f"/internships/feed/{feed.token}.ics"),
+        "report_form": ReportForm(),
+    })
+
+
+def _own_booking(request, pk: int) -> Booking:
+    booking = Booking.objects.select_related("session__topic", "user").filter(pk=pk).first()
+    if booking is None or booking.user_id != request.user.pk:
+        raise Http404  # the same answer for someone else's booking and a missing one
+    return booking
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = _own_booking(request, pk)
+    try:
+        services.booking_cancel(actor=request.user, booking=booking, reason=request.POST.get("reason", "")[:500])
+        messages.info(request, _("The booking is cancelled."))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships:my")
+
+
+@login_required
+@require_POST
+def booking_confirm(request, pk: int):
+    booking = _own_booking(request, pk)
+    try:
+        services.booking_confirm_offer(user=request.user, booking=booking)
+        messages.success(request, _("The seat is yours: your request now awaits approval."))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships:my")
+
+
+@login_required
+@require_POST
+def booking_report(request, pk: int):
+    booking = _own_booking(request, pk)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("report", []):
+            messages.error(request, error)
+        return redirect("internships:my")
+    try:
+        services.booking_report_upload(user=request.user, booking=booking, upload=form.cleaned_data["report"])
+        messages.success(request, _("The report is uploaded."))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships:my")
+
+
+@login_required
+def booking_report_download(request, pk: int):
+    """The intern's report: for the intern, the session's mentors and administrators."""
+    booking = Booking.objects.select_related("session__topic").filter(pk=pk).first()
+    if booking is None or not booking.report:
+        raise Http404
+    if not (booking.user_id == request.user.pk or services.user_may_mark_attendance(request.user, booking.session)):
+        raise Http404
+    return FileResponse(booking.report.open("rb"), as_attachment=True,
+                        filename=booking.report.name.rsplit("/", 1)[-1])
+
+
+def _calendar_response(data: bytes, filename: str, method: str | None = None) -> HttpResponse:
+    content_type = "text/calendar; charset=utf-8" + (f"; method={method}" if method else "")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def booking_ics(request, pk: int):
+    booking = _own_booking(request, pk)
+    cancelled = booking.status in (Booking.Status.CANCELLED, Booking.Status.REJECTED)
+    return _calendar_response(ics.booking_invitation(booking, cancel=cancelled), f"internship-{booking.pk}.ics",
+                              "CANCEL" if cancelled else "REQUEST")
+
+
+def personal_feed(request, token: str):
+    bookings = selectors.feed_bookings(token)
+    if bookings is None:
+        raise Http404
+    response = _calendar_response(ics.personal_feed(bookings), "internships.ics")
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def public_feed(request):
+    response = _calendar_response(ics.public_feed(selectors.open_sessions()), "onb-internships.ics")
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+@login_required
+@require_POST
+def feed_renew(request):
+    CalendarFeed.objects.filter(user=request.user).delete()
+    selectors.feed_of(request.user)
+    messages.info(request, _("The calendar address is renewed; the old one no longer works."))
+    return redirect("internships:my")
+
+
+@never_cache
+@login_required
+def staff_requests(request):
+    """A library head: the internship bookings of own staff, and requests that wait for the head's decision."""
+    if not _is_head(request.user):
+        raise PermissionDenied
+    staff_ids = staff_visible_to(request.user).values_list("pk", flat=True)
+    return render(request, "internships/staff_requests.html", {
+        "bookings": selectors.head_staff_bookings(request.user, staff_ids),
+    })
+
+
+@login_required
+@require_POST
+def staff_decide(request, pk: int):
+    booking = get_object_or_404(Booking.objects.select_related("user", "session"), pk=pk)
+    try:
+        services.booking_head_decide(head=request.user, booking=booking, approve=request.POST.get("approve") == "1",
+                                     reason=request.POST.get("reason", "")[:500])
+        messages.success(request, _("Your decision is recorded."))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships:staff_requests")
