@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from lms.accounts.roles import ROLE_GROUP_NAMES, Role
 from lms.libraries.models import Library, Municipality
+
+
+def mentor_choices() -> Q:
+    """Mentors are chosen among trainers and administrators."""
+    return Q(is_active=True, groups__name__in=[ROLE_GROUP_NAMES[Role.TRAINER], ROLE_GROUP_NAMES[Role.ADMINISTRATOR]])
 
 
 class Topic(ClusterableModel):
@@ -26,7 +32,7 @@ class Topic(ClusterableModel):
     academic_hours = models.PositiveSmallIntegerField(_("academic hours"), validators=[MinValueValidator(1)])
     host_department = models.CharField(_("host department of ОНБ"), max_length=255)
     mentors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("mentors"), blank=True,
-                                     related_name="mentored_topics")
+                                     related_name="mentored_topics", limit_choices_to=mentor_choices)
     min_attendance_percent = models.PositiveSmallIntegerField(
         _("attendance needed for completion, %"), default=100,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -87,7 +93,7 @@ class Session(ClusterableModel):
     confirm_hours = models.PositiveSmallIntegerField(
         _("hours to confirm an offered seat"), default=48, validators=[MinValueValidator(1)])
     mentors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("mentors of this session"),
-                                     blank=True, related_name="mentored_sessions",
+                                     blank=True, related_name="mentored_sessions", limit_choices_to=mentor_choices,
                                      help_text=_("If empty, the topic's mentors."))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     # Raised whenever the dates, times or room change, so that calendars replace the event they hold.

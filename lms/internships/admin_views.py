@@ -1,0 +1,301 @@
+"""Admin screens for internships: requests to decide, a session's roster (status, people, attendance, evaluation,
+audit trail) and the calendar. Every button posts to a view that calls one service."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy as _l
+from django.views.decorators.http import require_POST
+from wagtail.admin.views.generic import CreateView, EditView
+
+from lms.accounts.models import User
+
+from . import compliance, selectors, services
+from .models import Attendance, Booking, BookingEvent, Session
+
+S = Booking.Status
+
+
+def _require_admin(user) -> None:
+    if not services.user_is_internship_admin(user):
+        raise PermissionDenied
+
+
+def _session_for_roster(user, pk: int) -> Session:
+    session = get_object_or_404(Session.objects.select_related("topic"), pk=pk)
+    if not services.user_may_mark_attendance(user, session):
+        raise PermissionDenied
+    return session
+
+
+# --- Session edit: calendars follow the change -----------------------------------------------------------------------
+
+WATCHED = ("start_date", "end_date", "day_starts", "day_ends", "room", "capacity")
+
+
+class SessionCreateView(CreateView):
+    pass
+
+
+class SessionEditView(EditView):
+    def form_valid(self, form):
+        previous = Session.objects.filter(pk=self.object.pk).values(*WATCHED).first() or {}
+        response = super().form_valid(form)
+        offered = services.session_changed(admin=self.request.user, session=self.object, previous=previous)
+        if offered:
+            messages.info(self.request, _("Seats offered to the queue: %(n)d.") % {"n": offered})
+        return response
+
+
+# --- Requests to decide ----------------------------------------------------------------------------------------------
+
+def booking_requests(request):
+    _require_admin(request.user)
+    waiting = (Booking.objects.filter(status=S.REQUESTED).select_related("user__library__municipality",
+                                                                        "session__topic")
+               .order_by("session__start_date", "created_at", "pk"))
+    page = Paginator(waiting, 50).get_page(request.GET.get("p"))
+    return render(request, "internships/admin/requests.html", {
+        "page": page, "page_title": _("Internship requests"), "header_title": _("Internship requests"),
+        "header_icon": "circle-check",
+    })
+
+
+def _next(request, default: str):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/admin/") else default)
+
+
+@require_POST
+def booking_decide(request, pk: int):
+    _require_admin(request.user)
+    booking = get_object_or_404(Booking.objects.select_related("user", "session"), pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.booking_approve(admin=request.user, booking=booking)
+            messages.success(request, _("Approved: %(name)s.") % {"name": booking.user.full_name})
+        elif decision == "reject":
+            services.booking_reject(admin=request.user, booking=booking, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Rejected: %(name)s.") % {"name": booking.user.full_name})
+        elif decision == "cancel":
+            services.booking_cancel(actor=request.user, booking=booking, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Cancelled: %(name)s.") % {"name": booking.user.full_name})
+        else:
+            return HttpResponseBadRequest()
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return _next(request, "internships_admin_requests")
+
+
+# --- A session's roster ----------------------------------------------------------------------------------------------
+
+def session_roster(request, pk: int):
+    session = _session_for_roster(request.user, pk)
+    session = selectors.session_detail(session.pk)
+    bookings = list(
+        Booking.objects.filter(session=session).select_related("user__library__municipality")
+        .prefetch_related("attendance", Prefetch("events", queryset=BookingEvent.objects.select_related("actor")))
+        .order_by("status", "queued_at", "created_at", "pk"))
+    days = session.days
+    today = timezone.localdate()
+    for booking in bookings:
+        marks = {a.day: a.mark for a in booking.attendance.all()}
+        booking.day_marks = [(day, marks.get(day, ""), day <= today) for day in days]
+    attending = [b for b in bookings if b.status in (S.APPROVED, S.ATTENDED, S.NO_SHOW, S.COMPLETED)]
+    return render(request, "internships/admin/roster.html", {
+        "session": session, "bookings": bookings, "attending": attending, "days": days,
+        "is_admin": services.user_is_internship_admin(request.user),
+        "marks": Attendance.Mark.choices, "evaluations": Booking.Evaluation.choices,
+        "page_title": str(session), "header_title": session.topic.title, "header_icon": "group",
+    })
+
+
+@require_POST
+def session_status(request, pk: int):
+    _require_admin(request.user)
+    session = get_object_or_404(Session, pk=pk)
+    target = request.POST.get("status")
+    try:
+        if target == Session.Status.CANCELLED:
+            count = services.session_cancel(admin=request.user, session=session,
+                                            reason=request.POST.get("reason", ""))
+            messages.success(request, _("The session is cancelled; bookings cancelled: %(n)d.") % {"n": count})
+        elif target in (Session.Status.OPEN, Session.Status.CLOSED, Session.Status.HELD):
+            services.session_set_status(admin=request.user, session=session, status=target)
+            messages.success(request, _("The session's status is changed."))
+        else:
+            return HttpResponseBadRequest()
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships_admin_roster", pk=pk)
+
+
+@require_POST
+def session_add_person(request, pk: int):
+    _require_admin(request.user)
+    session = get_object_or_404(Session, pk=pk)
+    email = request.POST.get("email", "").strip()
+    person = User.objects.filter(email__iexact=email, is_active=True).first() if email else None
+    if person is None:
+        messages.error(request, _("No active account with the e-mail «%(email)s».") % {"email": email[:200]})
+        return redirect("internships_admin_roster", pk=pk)
+    try:
+        services.booking_add(admin=request.user, user=person, session=session,
+                             over_capacity=request.POST.get("over_capacity") == "1",
+                             note=request.POST.get("note", "")[:1000])
+        messages.success(request, _("Added: %(name)s.") % {"name": person.full_name})
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("internships_admin_roster", pk=pk)
+
+
+@require_POST
+def booking_attendance(request, pk: int):
+    """One row of the attendance grid: a mark per day, then the mentor's evaluation."""
+    booking = get_object_or_404(Booking.objects.select_related("session__topic", "user"), pk=pk)
+    _session_for_roster(request.user, booking.session_id)
+    changed = 0
+    try:
+        for day in booking.session.days:
+            mark = request.POST.get(f"day-{day.isoformat()}", "")
+            if mark:
+                services.attendance_mark(actor=request.user, booking=booking, day=day, mark=mark)
+                changed += 1
+        evaluation = request.POST.get("evaluation", "")
+        if evaluation:
+            booking.refresh_from_db()
+            services.booking_evaluate(actor=request.user, booking=booking, evaluation=evaluation,
+                                      comment=request.POST.get("comment", "")[:2000])
+            changed += 1
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    else:
+        if changed:
+            messages.success(request, _("Saved for %(name)s.") % {"name": booking.user.full_name})
+    return redirect("internships_admin_roster", pk=booking.session_id)
+
+
+# --- Calendar --------------------------------------------------------------------------------------------------------
+
+def sessions_calendar(request):
+    _require_admin(request.user)
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    sessions = list(selectors.sessions_with_seats(
+        Session.objects.filter(start_date__lte=last, end_date__gte=first).select_related("topic")
+    ).order_by("start_date", "pk"))
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([(day, day.month == first.month, day == today,
+                       [s for s in sessions if s.start_date <= day <= s.end_date]) for day in week])
+    previous_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    next_month = last + datetime.timedelta(days=1)
+    return render(request, "internships/admin/calendar.html", {
+        "weeks": weeks, "month": first, "sessions": sessions,
+        "previous_month": f"{previous_month:%Y-%m}", "next_month": f"{next_month:%Y-%m}",
+        "page_title": _("Internship calendar"), "header_title": _("Internship calendar"), "header_icon": "date",
+    })
+
+
+# --- Compliance ------------------------------------------------------------------------------------------------------
+
+def _compliance_allowed(user) -> bool:
+    return services.user_is_internship_admin(user) or user.has_perm("accounts.view_library_staff")
+
+
+EXPORT_HEADINGS = (_l("Full name"), _l("E-mail"), _l("Position"), _l("Library"), _l("Municipality"),
+                   _l("Status"), _l("Due date"), _l("Booking"), _l("Session starts"), _l("Requirement"))
+
+
+def _export_row(item: compliance.PersonStatus) -> list:
+    user = item.user
+    return [user.full_name, user.email, user.position, user.library.short_name, user.library.municipality.name,
+            str(item.label), item.due, str(Booking.Status(item.booking_status).label) if item.booking_status else "",
+            item.session_start, item.requirement.title]
+
+
+def _compliance_export(picture: compliance.Picture, fmt: str) -> HttpResponse:
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(_("Internship compliance"))[:31]
+        sheet.append([str(h) for h in EXPORT_HEADINGS])
+        for item in picture.people:
+            sheet.append(_export_row(item))
+        for cells in sheet.iter_cols(min_col=7, max_col=9):
+            for cell in cells[1:]:
+                cell.number_format = "DD.MM.YYYY"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="internship-compliance-{stamp}.xlsx"'
+        return response
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads the Cyrillic as UTF-8 only with the byte-order mark
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([str(h) for h in EXPORT_HEADINGS])
+    for item in picture.people:
+        writer.writerow([value.strftime("%d.%m.%Y") if isinstance(value, datetime.date) else value
+                         for value in _export_row(item)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="internship-compliance-{stamp}.csv"'
+    return response
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def compliance_report(request):
+    """Per municipality and library: the staff under a requirement and their status, a bar chart, a ranking of
+    libraries and the people behind each number. A library head sees the own library only."""
+    if not _compliance_allowed(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status") if request.GET.get("status") in compliance.STATUSES else None
+    municipality_id = _int_or_none(request.GET.get("municipality"))
+    library_id = _int_or_none(request.GET.get("library"))
+    picture = compliance.compliance_picture(viewer=request.user, municipality_id=municipality_id,
+                                            library_id=library_id, status=status)
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _compliance_export(picture, fmt)
+    drilled = status or municipality_id or library_id
+    people_page = Paginator(picture.people, 100).get_page(request.GET.get("p")) if drilled else None
+    query = request.GET.copy()
+    query.pop("p", None)
+    query.pop("export", None)
+    return render(request, "internships/admin/compliance.html", {
+        "picture": picture, "totals": picture.totals, "people_page": people_page,
+        "statuses": [(key, compliance.STATUS_LABELS[key], compliance.STATUS_COLOURS[key])
+                     for key in compliance.STATUSES],
+        "selected": {"status": status, "municipality": municipality_id, "library": library_id},
+        "query": query.urlencode(), "bar_width": 400,
+        "green_percent": round(compliance.GREEN_DONE_SHARE * 100),
+        "red_percent": round(compliance.RED_OVERDUE_SHARE * 100),
+        "page_title": _("Internship compliance"), "header_title": _("Internship compliance"),
+        "header_icon": "tasks",
+    })

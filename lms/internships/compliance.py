@@ -1,0 +1,227 @@
+"""Who must do the internship, and where each person stands: done, booked, queued, not booked or overdue.
+
+Requirements are evaluated when asked, so people who join a library later are covered without any job. The whole
+picture costs a fixed number of queries: the requirements, the people (one query that marks for each person which
+requirements apply), and their bookings."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts.models import User
+from lms.accounts.selectors import staff_visible_to
+from lms.libraries.models import Library
+
+from .models import Booking, Requirement
+
+DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE = "done", "booked", "queued", "not_booked", "overdue"
+STATUSES = (DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
+STATUS_LABELS = {DONE: _("Done"), BOOKED: _("Booked"), QUEUED: _("In the queue"), NOT_BOOKED: _("Not booked"),
+                 OVERDUE: _("Overdue")}
+STATUS_COLOURS = {DONE: "#1e6b34", BOOKED: "#0b5394", QUEUED: "#7a5ba6", NOT_BOOKED: "#b35c00",
+                  OVERDUE: "#a4161a"}
+# Red/amber/green: green when at least this share is done; red when at least this share is overdue.
+GREEN_DONE_SHARE = 0.9
+RED_OVERDUE_SHARE = 0.1
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def requirement_covers(requirement: Requirement, named: list[int], subtree: list[int] | None) -> Q:
+    """The people a requirement covers, as a filter on users."""
+    q = Q(is_active=True, library__isnull=False)
+    if named:
+        return q & Q(pk__in=named)
+    if requirement.evbk_only:
+        q &= Q(library__evbk_participant=True) | Q(library__parent__evbk_participant=True)
+    if requirement.municipality_id:
+        q &= Q(library__municipality_id=requirement.municipality_id)
+    if subtree is not None:
+        q &= Q(library_id__in=subtree)
+    if requirement.position_contains.strip():
+        q &= Q(position__icontains=requirement.position_contains.strip())
+    return q
+
+
+def due_date_for(requirement: Requirement, joined: datetime.date) -> datetime.date:
+    if requirement.due_date and not requirement.due_months:
+        return requirement.due_date
+    start = max(joined, timezone.localdate(requirement.created_at))
+    by_months = add_months(start, requirement.due_months)
+    return max(by_months, requirement.due_date) if requirement.due_date else by_months
+
+
+@dataclass
+class PersonStatus:
+    user: User
+    status: str
+    due: datetime.date
+    requirement: Requirement
+    booking_status: str = ""
+    session_start: datetime.date | None = None
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Group:
+    """A municipality or a library with its counts per status."""
+
+    key: int
+    name: str
+    municipality: str = ""
+    counts: dict = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done_share(self) -> float:
+        return self.counts[DONE] / self.total if self.total else 0.0
+
+    @property
+    def done_percent(self) -> int:
+        return round(self.done_share * 100)
+
+    @property
+    def rag(self) -> str:
+        if self.total and self.counts[OVERDUE] / self.total >= RED_OVERDUE_SHARE:
+            return "red"
+        return "green" if self.done_share >= GREEN_DONE_SHARE else "amber"
+
+    def bar(self, width: int = 400) -> list[tuple[str, int, int, str, int]]:
+        """Segments of a stacked bar: (status, x, width, colour, count)."""
+        segments, x = [], 0
+        for status in STATUSES:
+            count = self.counts[status]
+            if not count:
+                continue
+            w = round(width * count / self.total)
+            segments.append((status, x, w, STATUS_COLOURS[status], count))
+            x += w
+        return segments
+
+
+@dataclass
+class Picture:
+    people: list[PersonStatus]
+    municipalities: list[Group]
+    libraries: list[Group]
+
+    @property
+    def totals(self) -> Group:
+        group = Group(key=0, name=str(_("All")))
+        for person in self.people:
+            group.counts[person.status] += 1
+        return group
+
+    @property
+    def ranking(self) -> list[Group]:
+        return sorted(self.libraries, key=lambda g: (-g.done_share, g.counts[OVERDUE], g.name))
+
+
+def compliance_picture(*, viewer: User, today: datetime.date | None = None, municipality_id: int | None = None,
+                       library_id: int | None = None, status: str | None = None) -> Picture:
+    """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
+    by library (a branch counts with its own library)."""
+    today = today or timezone.localdate()
+    requirements = list(Requirement.objects.filter(is_active=True).prefetch_related("topics", "people")
+                        .select_related("library").order_by("pk"))
+    if not requirements:
+        return Picture([], [], [])
+    subtrees = {}
+    parents = defaultdict(list)
+    if any(r.library_id for r in requirements):
+        for pk, parent in Library.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+            parents[parent].append(pk)
+    covers = {}
+    for r in requirements:
+        subtrees[r.pk] = [r.library_id, *parents[r.library_id]] if r.library_id else None
+        covers[r.pk] = requirement_covers(r, [p.pk for p in r.people.all()], subtrees[r.pk])
+    people = staff_visible_to(viewer)
+    any_cover = Q()
+    for q in covers.values():
+        any_cover |= q
+    people = people.filter(any_cover).annotate(**{
+        f"req_{pk}": ExpressionWrapper(q, output_field=BooleanField()) for pk, q in covers.items()
+    })
+    if municipality_id:
+        people = people.filter(library__municipality_id=municipality_id)
+    if library_id:
+        people = people.filter(Q(library_id=library_id) | Q(library__parent_id=library_id))
+    people = list(people.order_by("last_name", "first_name", "pk"))
+
+    bookings = defaultdict(list)
+    for row in (Booking.objects.filter(user__in=[p.pk for p in people], status__in=Booking.ACTIVE)
+                .values("user_id", "topic_id", "status", "session__start_date")):
+        bookings[row["user_id"]].append(row)
+
+    result = []
+    for person in people:
+        joined = timezone.localdate(person.date_joined)
+        open_items = []
+        for r in requirements:
+            if not getattr(person, f"req_{r.pk}"):
+                continue
+            topic_ids = {t.pk for t in r.topics.all()}
+            mine = [b for b in bookings[person.pk] if not topic_ids or b["topic_id"] in topic_ids]
+            due = due_date_for(r, joined)
+            if any(b["status"] == Booking.Status.COMPLETED for b in mine):
+                open_items.append((False, due, r, None))
+            else:
+                open_items.append((True, due, r, mine))
+        pending = sorted((item for item in open_items if item[0]), key=lambda item: item[1])
+        if not pending:
+            done = max(open_items, key=lambda item: item[1])
+            result.append(PersonStatus(person, DONE, done[1], done[2]))
+            continue
+        _open, due, requirement, mine = pending[0]
+        holding = [b for b in mine if b["status"] in Booking.SEAT_HOLDING]
+        queued = [b for b in mine if b["status"] == Booking.Status.WAITLISTED]
+        if due < today:
+            state = OVERDUE
+        elif holding:
+            state = BOOKED
+        elif queued:
+            state = QUEUED
+        else:
+            state = NOT_BOOKED
+        booking = (holding or queued or [None])[0]
+        result.append(PersonStatus(person, state, due, requirement,
+                                   booking_status=booking["status"] if booking else "",
+                                   session_start=booking["session__start_date"] if booking else None))
+
+    municipalities: dict[int, Group] = {}
+    libraries: dict[int, Group] = {}
+    for item in result:
+        library = item.user.library
+        home = library.parent_id or library.pk
+        m = municipalities.setdefault(library.municipality_id, Group(library.municipality_id,
+                                                                     library.municipality.name))
+        m.counts[item.status] += 1
+        lib = libraries.setdefault(home, Group(home, "", library.municipality.name))
+        if library.pk == home:
+            lib.name = library.short_name
+        lib.counts[item.status] += 1
+    if any(not g.name for g in libraries.values()):
+        names = dict(Library.objects.filter(pk__in=[k for k, g in libraries.items() if not g.name])
+                     .values_list("pk", "short_name"))
+        for key, group in libraries.items():
+            group.name = group.name or names.get(key, "")
+    shown = [p for p in result if not status or p.status == status]
+    return Picture(shown, sorted(municipalities.values(), key=lambda g: g.name),
+                   sorted(libraries.values(), key=lambda g: g.name))

@@ -1,0 +1,189 @@
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lms.accounts.roles import Role
+from lms.internships import compliance, services
+from lms.internships.models import Booking, Requirement, Session
+from tests.factories import LibraryFactory, MunicipalityFactory, UserFactory
+from tests.factories.internships import SessionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+S = Booking.Status
+
+
+@pytest.fixture
+def admin():
+    return UserFactory(role=Role.ADMINISTRATOR)
+
+
+def test_admin_screens_open_for_administrators_only(client, admin):
+    session = SessionFactory()
+    services.booking_request(user=UserFactory(), session=session)
+    urls = [reverse("internships_admin_requests"), reverse("internships_admin_calendar"),
+            reverse("internships_admin_roster", args=[session.pk]), reverse("internship_sessions:index"),
+            reverse("internship_sessions:edit", args=[session.pk]), reverse("internship_topics:add"),
+            reverse("internship_requirements:add"), reverse("internships_admin_compliance")]
+    client.force_login(admin)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    client.force_login(UserFactory(role=Role.TRAINER))
+    for url in urls[:3]:
+        assert client.get(url).status_code in (302, 403), url
+
+
+def test_admin_approves_rejects_and_adds_from_the_roster(client, admin):
+    session = SessionFactory(capacity=1)
+    first = services.booking_request(user=UserFactory(), session=session)
+    second = services.booking_request(user=UserFactory(), session=session)
+    client.force_login(admin)
+    client.post(reverse("internships_admin_decide", args=[first.pk]), {"decision": "reject", "reason": ""})
+    first.refresh_from_db()
+    assert first.status == S.REQUESTED  # no reason, no rejection
+    client.post(reverse("internships_admin_decide", args=[first.pk]), {"decision": "reject", "reason": "Не ЭВБК"})
+    second.refresh_from_db()
+    assert second.status == S.OFFERED
+    extra = UserFactory(email="extra@example.org")
+    client.post(reverse("internships_admin_add_person", args=[session.pk]), {"email": "EXTRA@example.org"})
+    assert not Booking.objects.filter(user=extra).exists()  # full
+    client.post(reverse("internships_admin_add_person", args=[session.pk]),
+                {"email": "extra@example.org", "over_capacity": "1", "note": "по письму"})
+    assert Booking.objects.get(user=extra).over_capacity
+    roster = client.get(reverse("internships_admin_roster", args=[session.pk])).content.decode()
+    assert "по письму" in roster and "Не ЭВБК" in roster
+
+
+def test_session_edit_in_admin_raises_the_calendar_sequence(client, admin):
+    session = SessionFactory()
+    client.force_login(admin)
+    page = client.get(reverse("internship_sessions:edit", args=[session.pk]))
+    assert page.status_code == 200
+    data = {
+        "topic": session.topic_id, "start_date": session.start_date.isoformat(),
+        "end_date": session.end_date.isoformat(), "day_starts": "10:00", "day_ends": "17:00",
+        "room": "ауд. 101", "capacity": 12, "booking_deadline": timezone.localtime(session.booking_deadline)
+        .strftime("%Y-%m-%d %H:%M"), "confirm_hours": 48,
+        "quotas-TOTAL_FORMS": 0, "quotas-INITIAL_FORMS": 0, "quotas-MIN_NUM_FORMS": 0, "quotas-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(reverse("internship_sessions:edit", args=[session.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    session.refresh_from_db()
+    assert (session.room, session.sequence) == ("ауд. 101", 1)
+
+
+def test_mentor_marks_attendance_in_the_roster(client, admin):
+    mentor = UserFactory(role=Role.TRAINER)
+    start = timezone.localdate() - datetime.timedelta(days=1)
+    session = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=1),
+                             status=Session.Status.CLOSED, topic=TopicFactory(report_required=False))
+    session.mentors.add(mentor)
+    booking = services.booking_add(admin=admin, user=UserFactory(), session=session)
+    client.force_login(mentor)
+    assert client.get(reverse("internships_admin_roster", args=[session.pk])).status_code == 200
+    client.post(reverse("internships_admin_attendance", args=[booking.pk]),
+                {f"day-{start.isoformat()}": "present", "evaluation": "passed"})
+    booking.refresh_from_db()
+    assert booking.attendance.count() == 1 and booking.evaluation == "passed"
+    assert booking.status == S.APPROVED  # the second day is still to come
+    other = SessionFactory()
+    # Another session's roster is not this mentor's (Wagtail answers a refusal with a redirect to the dashboard).
+    assert client.get(reverse("internships_admin_roster", args=[other.pk])).status_code in (302, 403)
+    other_start = timezone.localdate() - datetime.timedelta(days=1)
+    other = SessionFactory(start_date=other_start, end_date=other_start, status=Session.Status.CLOSED)
+    stranger = services.booking_add(admin=admin, user=UserFactory(), session=other)
+    client.post(reverse("internships_admin_attendance", args=[stranger.pk]),
+                {f"day-{other_start.isoformat()}": "present"})
+    assert not stranger.attendance.exists()
+
+
+def _world():
+    city = MunicipalityFactory(name="Новокузнецк")
+    district = MunicipalityFactory(name="Топкинский муниципальный округ")
+    evbk_city = LibraryFactory(municipality=city, evbk_participant=True, short_name="ЦБС Новокузнецка")
+    branch = LibraryFactory(municipality=city, parent=evbk_city, kind="branch", short_name="Филиал № 5")
+    evbk_district = LibraryFactory(municipality=district, evbk_participant=True, short_name="Топкинская ЦБС")
+    outsider = LibraryFactory(municipality=district, evbk_participant=False, short_name="Не участник")
+    return city, district, evbk_city, branch, evbk_district, outsider
+
+
+def test_compliance_statuses_groups_and_scope(admin):
+    city, district, evbk_city, branch, evbk_district, outsider = _world()
+    topic = TopicFactory(report_required=False, min_attendance_percent=0)
+    Requirement.objects.create(title="Все сотрудники Э(В)БК", evbk_only=True,
+                               due_date=timezone.localdate() + datetime.timedelta(days=60))
+    done, booked, queued, idle = (UserFactory(library=evbk_city) for _ in range(4))
+    branch_person = UserFactory(library=branch)
+    district_person = UserFactory(library=evbk_district)
+    UserFactory(library=outsider)  # not covered
+    session = SessionFactory(topic=topic, capacity=2)
+    services.booking_request(user=booked, session=session)
+    services.booking_request(user=branch_person, session=session)
+    services.booking_request(user=queued, session=session)
+    Booking.objects.create(user=done, session=SessionFactory(topic=topic), topic=topic, status=S.COMPLETED)
+
+    picture = compliance.compliance_picture(viewer=admin)
+    status = {p.user.pk: p.status for p in picture.people}
+    assert status == {done.pk: "done", booked.pk: "booked", queued.pk: "queued", idle.pk: "not_booked",
+                      branch_person.pk: "booked", district_person.pk: "not_booked"}
+    groups = {g.name: g for g in picture.municipalities}
+    assert groups["Новокузнецк"].total == 5 and groups["Новокузнецк"].counts["done"] == 1
+    libraries = {g.name: g for g in picture.libraries}
+    assert libraries["ЦБС Новокузнецка"].total == 5  # the branch counts with its system
+    assert picture.ranking[0].name == "ЦБС Новокузнецка"
+
+    # A library head sees only own library.
+    head = UserFactory(role=Role.LIBRARY_HEAD, library=evbk_district)
+    head_picture = compliance.compliance_picture(viewer=head)
+    assert {p.user.pk for p in head_picture.people} == {district_person.pk, head.pk}
+
+
+def test_overdue_and_months_after_joining():
+    _city, _district, evbk_city, *_rest = _world()
+    admin = UserFactory(role=Role.ADMINISTRATOR, library=None)
+    requirement = Requirement.objects.create(title="В течение 6 месяцев", evbk_only=True, due_months=6)
+    Requirement.objects.filter(pk=requirement.pk).update(created_at=timezone.now() - datetime.timedelta(days=800))
+    old = UserFactory(library=evbk_city, date_joined=timezone.now() - datetime.timedelta(days=400))
+    new = UserFactory(library=evbk_city, date_joined=timezone.now() - datetime.timedelta(days=10))
+    picture = compliance.compliance_picture(viewer=admin)
+    status = {p.user.pk: (p.status, p.due) for p in picture.people}
+    assert status[old.pk][0] == "overdue"
+    assert status[new.pk][0] == "not_booked"
+    assert status[new.pk][1] == compliance.add_months(timezone.localdate(new.date_joined), 6)
+    assert picture.municipalities[0].rag == "red"
+
+
+def test_compliance_page_export_and_fixed_queries(client, admin):
+    _city, _district, evbk_city, *_rest = _world()
+    Requirement.objects.create(title="Все сотрудники Э(В)БК", evbk_only=True,
+                               due_date=timezone.localdate() + datetime.timedelta(days=30))
+    client.force_login(admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("internships_admin_compliance") + "?status=not_booked").status_code == 200
+        return len(ctx.captured_queries)
+
+    UserFactory(library=evbk_city)
+    count()
+    small = count()
+    for _ in range(6):
+        UserFactory(library=LibraryFactory(evbk_participant=True))
+    assert count() == small
+
+    page = client.get(reverse("internships_admin_compliance") + "?status=not_booked").content.decode()
+    assert "<svg" in page and "Иванова" in page
+    response = client.get(reverse("internships_admin_compliance") + "?export=csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 1 + 7
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("internships_admin_compliance")
+                                                        + "?export=xlsx").content))
+    assert book.active.max_row == 1 + 7
