@@ -2,7 +2,8 @@
 
 The dict form is the importer's dry-run JSON of ../shared/conformance/README.md (type, name, text, text_format,
 general_feedback, category, idnumber, tags, and per type: single and answers, correct and feedback_true /
-feedback_false, pairs). Pure Python: nothing here touches the database; ``courses.question_bank`` stores.
+feedback_false, pairs). Nothing here touches the database (``courses.question_bank`` stores); the problems
+found are messages in the active language (Django's gettext), each with its line in a field of its own.
 """
 
 from .common import FileDecodeError, ParseResult, decode_text_file

@@ -1,5 +1,5 @@
 """What the GIFT and Moodle XML readers share: the result type, file decoding, Moodle's grade list, category
-paths and default question names. Pure Python: no Django, no database.
+paths and default question names. No database; messages through Django's gettext (in the active language).
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import os
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from django.utils.translation import gettext as _
 
 TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
 # The category every path starts from, as in Moodle 3.5 and later (and in courses.question_bank).
@@ -18,7 +20,8 @@ TOP_CATEGORY = "top"
 class ParseResult:
     """Questions read from one file, in the exchange form of the dry-run JSON, and what could not be read.
 
-    ``errors`` and ``warnings`` are dicts ``{"line": int, "message": str}`` with Russian messages. A question
+    ``errors`` and ``warnings`` are dicts ``{"line": int, "message": str}``: the message is translated (the
+    active language) and does not repeat the line, which screens and the command line show in front of it. A question
     with an error is left out of ``questions``; a warning says what was read but not kept (embedded files).
     """
 
@@ -38,7 +41,7 @@ class ParseResult:
 
 
 class FileDecodeError(ValueError):
-    """The file is not UTF-8 text; ``str(error)`` is the Russian message, ``line`` where the problem is."""
+    """The file is not UTF-8 text; ``str(error)`` is the translated message, ``line`` where the problem is."""
 
     def __init__(self, message: str, line: int = 1):
         super().__init__(message)
@@ -59,10 +62,11 @@ def decode_text_file(data: bytes, filename: str | os.PathLike | None = None) -> 
     Anything else is refused with FileDecodeError rather than guessed: a wrong guess silently turns Cyrillic
     into mojibake in every imported question.
     """
-    name = os.path.basename(os.fspath(filename)) if filename else "без имени"
+    name = os.path.basename(os.fspath(filename)) if filename else _("without a name")
     for bom, encoding in _BOMS.items():
         if data.startswith(bom):
-            raise FileDecodeError(f"Файл {name} сохранён в кодировке {encoding}, а нужна UTF-8. Сохраните его в UTF-8.")
+            raise FileDecodeError(_("The file %(name)s is saved in the %(encoding)s encoding, but UTF-8 is needed. "
+                                    "Save it as UTF-8.") % {"name": name, "encoding": encoding})
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -70,14 +74,14 @@ def decode_text_file(data: bytes, filename: str | os.PathLike | None = None) -> 
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FileDecodeError(
-            f"Файл {name} не в кодировке UTF-8 (байт 0x{data[exc.start]:02X} в строке {line}). "
-            "Сохраните его в UTF-8.",
+            _("The file %(name)s is not in the UTF-8 encoding (byte 0x%(byte)02X on line %(line)d). "
+              "Save it as UTF-8.") % {"name": name, "byte": data[exc.start], "line": line},
             line,
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise FileDecodeError(f"Файл {name} не текстовый (нулевой байт в строке {line}). "
-                              "Нужен текстовый файл в UTF-8.", line)
+        raise FileDecodeError(_("The file %(name)s is not a text file (a null byte on line %(line)d). "
+                                "A text file in UTF-8 is needed.") % {"name": name, "line": line}, line)
     return text
 
 

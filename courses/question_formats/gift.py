@@ -1,7 +1,7 @@
 """GIFT, Moodle's plain-text question format: reading it the way Moodle 4.2 reads it, and writing it back.
 
 Reading follows Moodle's importer where a file means something to it (the conformance cases in
-../shared/conformance/gift hold Moodle's own results), and reports a Russian error where Moodle would import
+../shared/conformance/gift hold Moodle's own results), and reports an error (translated) where Moodle would import
 something surprising or nothing at all:
 
 - questions are separated by blank lines; lines starting with ``//`` are comments, and ``[id:...]`` and
@@ -26,6 +26,8 @@ import requires.
 from __future__ import annotations
 
 import re
+
+from django.utils.translation import gettext as _
 
 from .common import (
     NUMBER,
@@ -61,7 +63,7 @@ BLANK = "_____"
 
 
 class GiftExportError(ValueError):
-    """A question that GIFT cannot express; the message is Russian."""
+    """A question that GIFT cannot express; the message is translated (the active language)."""
 
 
 def _protect(text: str) -> str:
@@ -155,8 +157,8 @@ def _read_block(block: list[tuple[int, str]], category: str | None, result: Pars
         return category
     strange = next(((number, line) for number, line in body if _PLACEHOLDERS.search(line)), None)
     if strange:
-        result.error(strange[0], f"Строка {strange[0]}: недопустимый символ U+"
-                                 f"{ord(_PLACEHOLDERS.search(strange[1]).group()):04X} — уберите его.")
+        result.error(strange[0], _("An invalid character U+%(code)04X: remove it.")
+                     % {"code": ord(_PLACEHOLDERS.search(strange[1]).group())})
         return category
     first = body[0][1].lstrip()
     if first.startswith("$CATEGORY:"):
@@ -169,17 +171,16 @@ def _read_block(block: list[tuple[int, str]], category: str | None, result: Pars
     try:
         question = _read_question(block_text, category, comment)
     except _Problem as problem:
-        line = block_text.line_at(problem.position)
-        result.error(line, f"Строка {line}: {problem.message}")
+        result.error(block_text.line_at(problem.position), problem.message)
     else:
         result.questions.append(question)
         answers = question.get("answers") or []
         if (question["type"] == "shortanswer" and len(answers) == 1 and answers[0]["text"] not in _TRUE_FALSE
                 and answers[0]["text"].upper() in _TRUE_FALSE):
             # Moodle reads only capitals as true/false; {true} asks the learner to type the word «true».
-            line = block_text.numbers[0]
-            result.warning(line, f"Строка {line}: ответ «{answers[0]['text']}» прочитан как краткий ответ, "
-                                 "который надо вписать; для вопроса «верно/неверно» пишите {TRUE} или {FALSE}.")
+            result.warning(block_text.numbers[0],
+                           _("The answer «%(answer)s» is read as a short answer that has to be typed in; for a "
+                             "true/false question write {TRUE} or {FALSE}.") % {"answer": answers[0]["text"]})
     return category
 
 
@@ -196,8 +197,8 @@ def _read_question(block: _Block, category: str | None, comment: str) -> dict:
     if text.startswith("::", position):
         end = text.find("::", position + 2)
         if end < 0:
-            raise _Problem(position, "имя вопроса не закрыто: после «::» нет второго «::» "
-                                     "(двоеточие в имени пишите как \\:).")
+            raise _Problem(position, _("The question's name is not closed: there is no second «::» after «::» "
+                                       "(write a colon in a name as \\:)."))
         name = clean_name(_restore(text[position + 2:end]))
         position = _skip_space(text, end + 2)
 
@@ -206,20 +207,20 @@ def _read_question(block: _Block, category: str | None, comment: str) -> dict:
     if opening < 0 and closing < 0:
         question_text, answer_text, answer_start = text[position:], None, None
     elif closing >= 0 and (opening < 0 or closing < opening):
-        raise _Problem(closing, "лишняя закрывающая фигурная скобка «}» (если она нужна в тексте, пишите \\}).")
+        raise _Problem(closing, _("An extra closing curly brace «}» (if the text needs one, write \\})."))
     elif closing < 0:
-        raise _Problem(opening, "не закрыта фигурная скобка «{». Пустая строка внутри вопроса разделяет "
-                                "вопросы — уберите её; фигурную скобку в тексте пишите как \\{.")
+        raise _Problem(opening, _("A curly brace «{» is not closed. An empty line inside a question separates "
+                                  "questions: remove it; write a curly brace in the text as \\{."))
     else:
         inner = text.find("{", opening + 1, closing)
         if inner >= 0:
-            raise _Problem(inner, "внутри блока ответов открыта ещё одна фигурная скобка «{» "
-                                  "(в тексте пишите её как \\{).")
+            raise _Problem(inner, _("Another curly brace «{» is opened inside the answer block (write it in "
+                                    "the text as \\{)."))
         after = text[closing + 1:]
         extra = min((i for i in (after.find("{"), after.find("}")) if i >= 0), default=-1)
         if extra >= 0:
-            raise _Problem(closing + 1 + extra, "у вопроса может быть только один блок ответов { } "
-                                                "(фигурные скобки в тексте пишите как \\{ и \\}).")
+            raise _Problem(closing + 1 + extra, _("A question can have only one answer block { } (write curly "
+                                                  "braces in the text as \\{ and \\})."))
         before = text[position:opening]
         question_text = before if not after.strip() else before + BLANK + after
         answer_text, answer_start = text[opening + 1:closing], opening + 1
@@ -241,7 +242,7 @@ def _read_question(block: _Block, category: str | None, comment: str) -> dict:
 
     if answer_text is None:
         if not body:
-            raise _Problem(position, "пустой вопрос: нет ни текста, ни ответов.")
+            raise _Problem(position, _("An empty question: there is neither text nor answers."))
         return base_question("description", **common)
     stripped = answer_text.strip()
     if not stripped:
@@ -280,16 +281,17 @@ def _take_weight(content: str, position: int, default: float) -> tuple[float, st
         return float(weight.group(1)) / 100, content[weight.end():]
     if _WEIGHT_LIKE.match(content):
         shown = _restore(_WEIGHT_LIKE.match(content).group())
-        raise _Problem(position, f"непонятный вес ответа «{shown}»: пишите число процентов с точкой, "
-                                 "например %50% или %-33.33333%.")
+        raise _Problem(position, _("An unclear answer weight «%(weight)s»: write a number of per cent with a "
+                                   "dot, e.g. %%50%% or %%-33.33333%%.") % {"weight": shown})
     return default, content
 
 
 def _checked_fraction(fraction: float, position: int) -> float:
     allowed = snap_fraction(fraction)
     if allowed is None:
-        raise _Problem(position, f"вес ответа {format_percent(fraction)} % не из тех, что допускает Moodle "
-                                 f"(±{allowed_percentages()} и 0 %); вопрос пропущен.")
+        raise _Problem(position, _("The answer weight %(percent)s %% is not one that Moodle allows "
+                                   "(±%(allowed)s and 0 %%); the question is left out.")
+                       % {"percent": format_percent(fraction), "allowed": allowed_percentages()})
     return allowed
 
 
@@ -312,11 +314,11 @@ def _multichoice(common: dict, answer_text: str, start: int) -> dict:
             fraction, content = _take_weight(content, position, 0.0)
         (text, text_format), (feedback, feedback_format) = _answer_and_feedback(content, fmt)
         if not text:
-            raise _Problem(position, "у варианта ответа нет текста.")
+            raise _Problem(position, _("An answer option has no text."))
         answers.append({"text": text, "format": text_format, "fraction": _checked_fraction(fraction, position),
                         "feedback": feedback, "feedback_format": feedback_format})
     if len(answers) < 2:
-        raise _Problem(start, "в вопросе с выбором ответа нужно не меньше двух вариантов.")
+        raise _Problem(start, _("A multiple choice question needs at least two options."))
     return {**base_question("multichoice", **common), "single": "=" in answer_text, "answers": answers}
 
 
@@ -330,19 +332,21 @@ def _shortanswer(common: dict, answer_text: str, start: int) -> dict:
         fraction, content = _take_weight(content, position, 1.0)
         (text, _text_format), (feedback, feedback_format) = _answer_and_feedback(content, fmt)
         if not text:
-            raise _Problem(position, "у ответа нет текста.")
+            raise _Problem(position, _("An answer has no text."))
         answers.append({"text": text, "format": "moodle", "fraction": _checked_fraction(fraction, position),
                         "feedback": feedback, "feedback_format": feedback_format})
     if not answers:
-        raise _Problem(start, "в вопросе нет ни одного ответа.")
+        raise _Problem(start, _("The question has no answers."))
     return {**base_question("shortanswer", **common), "answers": answers}
 
 
 def _parse_number(text: str, position: int) -> float:
     if NUMBER.fullmatch(text):
         return float(text)
-    hint = " (дробную часть отделяйте точкой: 3.14)" if NUMBER.fullmatch(text.replace(",", ".", 1)) else ""
-    raise _Problem(position, f"«{text}» — не число{hint}.")
+    if NUMBER.fullmatch(text.replace(",", ".", 1)):
+        raise _Problem(position, _("«%(text)s» is not a number (separate the fractional part with a dot: 3.14).")
+                       % {"text": text})
+    raise _Problem(position, _("«%(text)s» is not a number.") % {"text": text})
 
 
 def _numerical(common: dict, answer_text: str, start: int) -> dict:
@@ -364,7 +368,7 @@ def _numerical(common: dict, answer_text: str, start: int) -> dict:
         answers.append({"value": value, "tolerance": tolerance, "fraction": _checked_fraction(fraction, position),
                         "feedback": feedback, "feedback_format": feedback_format})
     if not answers:
-        raise _Problem(start, "в числовом вопросе нет ни одного ответа (пример: {#1822:2}).")
+        raise _Problem(start, _("The numerical question has no answers (for example: {#1822:2})."))
     if other is not None:
         # «~#feedback»: what any other answer gets (Moodle's «*» answer, worth nothing).
         _ignored, (feedback, feedback_format) = _answer_and_feedback(other, fmt)
@@ -377,7 +381,7 @@ def _value_and_tolerance(text: str, position: int) -> tuple[float | None, float]
     if text == "*":
         return None, 0.0
     if not text:
-        raise _Problem(position, "у числового ответа нет числа.")
+        raise _Problem(position, _("A numerical answer has no number."))
     dots = text.find("..")
     if dots > 0:
         low = _parse_number(text[:dots].strip(), position)
@@ -399,12 +403,13 @@ def _matching(common: dict, answer_text: str, start: int) -> dict:
         if not content:
             continue
         if "->" not in content:
-            raise _Problem(position, f"в вопросе на соответствие у пары «{_restore(content)}» нет стрелки «->».")
+            raise _Problem(position, _("In the matching question the pair «%(pair)s» has no arrow «->».")
+                           % {"pair": _restore(content)})
         question, _arrow, answer = content.partition("->")
         pairs.append({"question": _text_with_format(question, fmt)[0], "answer": _restore(answer).strip()})
     if len(pairs) < 3 or sum(1 for pair in pairs if pair["question"]) < 2:
-        raise _Problem(start, "в вопросе на соответствие нужно не меньше трёх пар, и хотя бы в двух из них — "
-                              "вопрос (пара «= -> ответ» добавляет лишний ответ).")
+        raise _Problem(start, _("A matching question needs at least three pairs, at least two of them with a "
+                                "question (a pair «= -> answer» adds an extra answer)."))
     return {**base_question("matching", **common), "pairs": pairs}
 
 
@@ -481,7 +486,8 @@ def _write_question(question: dict) -> str:
                "numerical": _write_numerical, "matching": _write_matching}
     if qtype == "description":
         if not (question.get("text") or "").strip():
-            raise GiftExportError(f"Вопрос «{name}»: описание без текста нельзя записать в GIFT.")
+            raise GiftExportError(_("Question «%(name)s»: a description without text cannot be written in GIFT.")
+                                  % {"name": name})
         body = head
     elif qtype == "essay":
         body = head + "{" + (f"####{_write_text(general_feedback, fmt, fmt)}" if general_feedback else "") + "}"
@@ -491,7 +497,8 @@ def _write_question(question: dict) -> str:
     elif qtype in writers:
         body = head + "{" + writers[qtype](question, fmt, name) + "\n" + tail + "}"
     else:
-        raise GiftExportError(f"Вопрос «{name}»: тип «{qtype}» нельзя записать в GIFT.")
+        raise GiftExportError(_("Question «%(name)s»: the type «%(type)s» cannot be written in GIFT.")
+                              % {"name": name, "type": qtype})
     comment = _comment(question, name)
     return f"{comment}\n{body}" if comment else body
 
@@ -501,11 +508,13 @@ def _comment(question: dict, name: str) -> str:
     idnumber = question.get("idnumber") or ""
     if idnumber:
         if re.search(r"[\x00-\x1f\x7f]", idnumber):
-            raise GiftExportError(f"Вопрос «{name}»: ID-номер с переводом строки нельзя записать в GIFT.")
+            raise GiftExportError(_("Question «%(name)s»: an ID number with a line break cannot be written in "
+                                    "GIFT.") % {"name": name})
         marks.append("[id:" + idnumber.replace("]", "\\]") + "]")
     for tag in question.get("tags") or []:
         if re.search(r"[<>`\x00-\x1f\x7f]", tag):
-            raise GiftExportError(f"Вопрос «{name}»: метку «{tag}» нельзя записать в GIFT.")
+            raise GiftExportError(_("Question «%(name)s»: the tag «%(tag)s» cannot be written in GIFT.")
+                                  % {"name": name, "tag": tag})
         marks.append("[tag:" + tag.replace("]", "\\]") + "]")
     return "// " + " ".join(marks) if marks else ""
 
@@ -548,8 +557,9 @@ def _write_shortanswer(question: dict, fmt: str, name: str) -> str:
         # «=» together with «->» would make it a matching question; one fully right answer can go without «=».
         if len(parts) == 1 and parts[0][0] == "":
             return parts[0][1]
-        raise GiftExportError(f"Вопрос «{name}»: краткий ответ с «->» в ответах или отзывах нельзя записать "
-                              "в GIFT (Moodle прочтёт его как вопрос на соответствие).")
+        raise GiftExportError(_("Question «%(name)s»: a short answer with «->» in its answers or feedback "
+                                "cannot be written in GIFT (Moodle would read it as a matching question).")
+                              % {"name": name})
     return "\n" + "\n".join(f"\t={weight}{written}" for weight, written in parts)
 
 
@@ -578,8 +588,8 @@ def _write_matching(question: dict, fmt: str, name: str) -> str:
     for pair in question.get("pairs") or []:
         text = pair.get("question") or ""
         if "->" in text:
-            raise GiftExportError(f"Вопрос «{name}»: в вопросе пары «{text}» есть «->», "
-                                  "такую пару нельзя записать в GIFT.")
+            raise GiftExportError(_("Question «%(name)s»: the pair «%(text)s» has «->» in its question; such "
+                                    "a pair cannot be written in GIFT.") % {"name": name, "text": text})
         prefix = f"[{fmt}]" if _FORMAT_TAG.match(text.strip()) else ""
         lines.append(f"\t={prefix}{escape_gift(text)} -> {escape_gift(pair.get('answer') or '')}")
     return "\n" + "\n".join(lines)

@@ -16,6 +16,8 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from django.utils.translation import gettext as _
+
 from .common import (
     NUMBER,
     TEXT_FORMATS,
@@ -57,11 +59,12 @@ def _parse_tree(data: bytes) -> tuple[ET.Element, dict]:
         lines[builder.start(tag, attributes)] = parser.CurrentLineNumber
 
     def refuse_doctype(*_args):
-        raise _Refused("в файле есть объявление DOCTYPE; такие файлы не принимаются (в них прячут «XML-бомбы» "
-                       "и ссылки на чужие файлы). Выгрузите вопросы из Moodle заново.")
+        raise _Refused(_("The file is refused: it has a DOCTYPE declaration, and such files are not accepted "
+                         "(they hide «XML bombs» and links to other files). Export the questions from Moodle "
+                         "again."))
 
     def refuse_entity(*_args):
-        raise _Refused("в файле объявлены XML-сущности; такие файлы не принимаются.")
+        raise _Refused(_("The file is refused: it declares XML entities, and such files are not accepted."))
 
     parser.StartElementHandler = start
     parser.EndElementHandler = builder.end
@@ -101,7 +104,8 @@ def parse_moodle_xml(data: bytes, filename=None) -> ParseResult:
     """Read the questions of a Moodle XML file (bytes as uploaded)."""
     result = ParseResult()
     if len(data) > MAX_XML_BYTES:
-        result.error(1, f"Файл больше {MAX_XML_BYTES // (1024 * 1024)} МБ — это не похоже на файл вопросов.")
+        result.error(1, _("The file is larger than %(size)d MB: this does not look like a file of questions.")
+                     % {"size": MAX_XML_BYTES // (1024 * 1024)})
         return result
     declared = _DECLARED_ENCODING.match(data[:200].lstrip(b"\xef\xbb\xbf"))
     if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
@@ -113,14 +117,15 @@ def parse_moodle_xml(data: bytes, filename=None) -> ParseResult:
     try:
         root, lines = _parse_tree(data)
     except _Refused as exc:
-        result.error(1, f"Файл не принят: {exc}")
+        result.error(1, str(exc))
         return result
     except expat.ExpatError as exc:
-        result.error(exc.lineno, f"Строка {exc.lineno}: файл не читается как XML "
-                                 f"({expat.ErrorString(exc.code)}, позиция {exc.offset + 1}).")
+        result.error(exc.lineno, _("The file cannot be read as XML (%(reason)s, position %(position)d).")
+                     % {"reason": expat.ErrorString(exc.code), "position": exc.offset + 1})
         return result
     if root.tag != "quiz":
-        result.error(1, f"Строка 1: это не файл Moodle XML — корневой элемент <{root.tag}>, а нужен <quiz>.")
+        result.error(1, _("This is not a Moodle XML file: the root element is <%(tag)s>, and <quiz> is needed.")
+                     % {"tag": root.tag})
         return result
 
     category = None
@@ -131,24 +136,31 @@ def parse_moodle_xml(data: bytes, filename=None) -> ParseResult:
             category = normalise_category_path(_text(element.find("category")) or _text(element, "category"))
             continue
         name = clean_name(_text(element.find("name")))
-        shown = f"вопрос «{name}»" if name else "вопрос"
         reader = _READERS.get(qtype)
         if reader is None:
-            what = ("вопросы с вложенными ответами (Cloze) пока не поддерживаются"
-                    if qtype in ("cloze", "multianswer") else f"тип вопроса «{qtype}» не поддерживается")
-            result.error(line, f"Строка {line}: {shown}: {what} — вопрос пропущен.")
+            if qtype in ("cloze", "multianswer"):
+                problem = _("Questions with embedded answers (Cloze) are not supported yet; the question is left out.")
+            else:
+                problem = (_("The question type «%(type)s» is not supported; the question is left out.")
+                           % {"type": qtype})
+            result.error(line, _about(name, problem))
             continue
         try:
             question = reader(element, _common(element, category))
         except _QuestionProblem as problem:
-            result.error(line, f"Строка {line}: {shown}: {problem}")
+            result.error(line, _about(name, str(problem)))
             continue
-        files = sum(1 for _ in element.iter("file")) + sum(1 for _ in element.iter("image_base64"))
+        files = sum(1 for _file in element.iter("file")) + sum(1 for _file in element.iter("image_base64"))
         if files:
-            result.warning(line, f"Строка {line}: {shown}: встроенные файлы ({files}) не переносятся — "
-                                 "картинки и звуки из них нужно загрузить заново.")
+            result.warning(line, _about(name, _("Embedded files (%(count)d) are not carried over: upload the "
+                                                "pictures and sounds in them again.") % {"count": files}))
         result.questions.append(question)
     return result
+
+
+def _about(name: str, problem: str) -> str:
+    """A problem of one question, named when it has a name (the line is given beside the message)."""
+    return _("Question «%(name)s»: %(problem)s") % {"name": name, "problem": problem} if name else problem
 
 
 def _common(element: ET.Element, category: str | None) -> dict:
@@ -176,11 +188,12 @@ def _fraction(answer: ET.Element) -> float:
     try:
         value = float(raw) / 100
     except ValueError:
-        raise _QuestionProblem(f"непонятная оценка ответа «{raw}» — вопрос пропущен.") from None
+        raise _QuestionProblem(_("An unclear answer grade «%(grade)s»; the question is left out.")
+                               % {"grade": raw}) from None
     allowed = snap_fraction(value)
     if allowed is None:
-        raise _QuestionProblem(f"оценка ответа {raw} % не из тех, что допускает Moodle "
-                               f"(±{allowed_percentages()} и 0 %) — вопрос пропущен.")
+        raise _QuestionProblem(_("The answer grade %(grade)s %% is not one that Moodle allows (±%(allowed)s and "
+                                 "0 %%); the question is left out.") % {"grade": raw, "allowed": allowed_percentages()})
     return allowed
 
 
@@ -201,7 +214,8 @@ def _multichoice(element: ET.Element, common: dict) -> dict:
         answers.append({"text": text, "format": _format(answer, fmt), "fraction": fraction,
                         "feedback": feedback, "feedback_format": feedback_format})
     if len(answers) < 2:
-        raise _QuestionProblem("в вопросе с выбором ответа нужно не меньше двух вариантов — вопрос пропущен.")
+        raise _QuestionProblem(_("A multiple choice question needs at least two options; the question is left "
+                                 "out."))
     return {**base_question("multichoice", **common), "single": _flag(element.findtext("single"), True),
             "answers": answers}
 
@@ -212,19 +226,21 @@ def _truefalse(element: ET.Element, common: dict) -> dict:
     for answer in element.findall("answer"):
         value = _text(answer).lower()
         if value not in ("true", "false"):
-            raise _QuestionProblem(f"у вопроса «верно/неверно» ответ «{_text(answer)}» вместо true или false "
-                                   "— вопрос пропущен.")
+            raise _QuestionProblem(_("A true/false question has the answer «%(answer)s» instead of true or "
+                                     "false; the question is left out.") % {"answer": _text(answer)})
         raw = (answer.get("fraction") or "0").strip()
         try:
             full = float(raw) == 100
         except ValueError:
-            raise _QuestionProblem(f"непонятная оценка ответа «{raw}» — вопрос пропущен.") from None
+            raise _QuestionProblem(_("An unclear answer grade «%(grade)s»; the question is left out.")
+                                   % {"grade": raw}) from None
         seen[value] = (full, _feedback(answer, fmt)[0])
     if set(seen) != {"true", "false"}:
-        raise _QuestionProblem("у вопроса «верно/неверно» должны быть ответы true и false — вопрос пропущен.")
+        raise _QuestionProblem(_("A true/false question must have the answers true and false; the question is "
+                                 "left out."))
     if seen["true"][0] == seen["false"][0]:
-        raise _QuestionProblem("у вопроса «верно/неверно» ровно один из ответов true и false должен иметь оценку "
-                               "100 — вопрос пропущен.")
+        raise _QuestionProblem(_("In a true/false question exactly one of the answers true and false must have "
+                                 "the grade 100; the question is left out."))
     correct = seen["true"][0]
     return {**base_question("truefalse", **common), "correct": correct,
             "feedback_true": seen["true"][1], "feedback_false": seen["false"][1]}
@@ -242,14 +258,14 @@ def _shortanswer(element: ET.Element, common: dict) -> dict:
         answers.append({"text": text, "format": "moodle", "fraction": fraction, "feedback": feedback,
                         "feedback_format": feedback_format})
     if not answers:
-        raise _QuestionProblem("в вопросе нет ни одного ответа — вопрос пропущен.")
+        raise _QuestionProblem(_("The question has no answers; it is left out."))
     return {**base_question("shortanswer", **common), "answers": answers}
 
 
 def _number(text: str) -> float:
     if NUMBER.fullmatch(text):
         return float(text)
-    raise _QuestionProblem(f"«{text}» — не число — вопрос пропущен.")
+    raise _QuestionProblem(_("«%(text)s» is not a number; the question is left out.") % {"text": text})
 
 
 def _numerical(element: ET.Element, common: dict) -> dict:
@@ -268,7 +284,7 @@ def _numerical(element: ET.Element, common: dict) -> dict:
         answers.append({"value": value, "tolerance": tolerance, "fraction": fraction, "feedback": feedback,
                         "feedback_format": feedback_format})
     if not answers:
-        raise _QuestionProblem("в числовом вопросе нет ни одного ответа — вопрос пропущен.")
+        raise _QuestionProblem(_("The numerical question has no answers; it is left out."))
     return {**base_question("numerical", **common), "answers": answers}
 
 
@@ -277,8 +293,8 @@ def _matching(element: ET.Element, common: dict) -> dict:
              for sub in element.findall("subquestion")]
     pairs = [pair for pair in pairs if pair["question"] or pair["answer"]]
     if len(pairs) < 3 or sum(1 for pair in pairs if pair["question"]) < 2:
-        raise _QuestionProblem("в вопросе на соответствие нужно не меньше трёх пар, и хотя бы в двух из них — "
-                               "вопрос — вопрос пропущен.")
+        raise _QuestionProblem(_("A matching question needs at least three pairs, at least two of them with a "
+                                 "question; the question is left out."))
     return {**base_question("matching", **common), "pairs": pairs}
 
 
@@ -338,7 +354,8 @@ def export_moodle_xml(questions: list[dict]) -> bytes:
 def _question_element(question: dict) -> ET.Element:
     qtype = question.get("type")
     if qtype not in _READERS:
-        raise ValueError(f"Вопрос «{question.get('name')}»: тип «{qtype}» нельзя записать в Moodle XML.")
+        raise ValueError(_("Question «%(name)s»: the type «%(type)s» cannot be written in Moodle XML.")
+                         % {"name": question.get("name"), "type": qtype})
     fmt = question.get("text_format") if question.get("text_format") in TEXT_FORMATS else "moodle"
     text = question.get("text") or ""
     element = ET.Element("question", type=qtype)

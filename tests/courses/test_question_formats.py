@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from courses.question_formats import (
     FileDecodeError,
@@ -28,6 +29,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
 GIFT = CONFORMANCE / "gift"
 MOODLE_XML = CONFORMANCE / "moodle-xml"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The readers' problem messages go through gettext: the tests read their English source, which does not
+    change when the Russian catalogue is updated (what the Russian UI shows is up to locale/ru)."""
+    with translation.override("en"):
+        yield
 
 def _load(name):
     return json.loads((GIFT / name).read_text(encoding="utf-8"))
@@ -100,8 +109,8 @@ def test_windows_1252_fixture_is_refused():
     name = "questions_encoding_windows-1252.gift.txt"
     result = parse_gift_file((GIFT / "fixtures" / name).read_bytes(), name)
     assert result.questions == []
-    assert result.errors == [{"line": 15, "message": f"Файл {name} не в кодировке UTF-8 (байт 0xF6 в строке 15). "
-                                                     "Сохраните его в UTF-8."}]
+    assert result.errors == [{"line": 15, "message": f"The file {name} is not in the UTF-8 encoding (byte 0xF6 on "
+                                                     "line 15). Save it as UTF-8."}]
 
 
 @pytest.mark.parametrize("case", _load("idnumber_tags_cases.json"), ids=lambda case: case["id"])
@@ -173,7 +182,7 @@ def test_invalid_grades_are_refused_with_the_reason():
     assert result.questions == []
     message = result.errors[0]["message"]
     assert result.errors[0]["line"] == 4
-    assert "оценка ответа 33 % не из тех, что допускает Moodle" in message and "вопрос пропущен" in message
+    assert "The answer grade 33 % is not one that Moodle allows" in message and "left out" in message
 
 
 def test_cloze_is_reported_as_unsupported():
@@ -188,7 +197,7 @@ def test_moodle_xml_details():
     assert (wrong["correct"], right["correct"]) == (False, True)
     assert "Your answer is correct." in wrong["feedback_false"] and "incorrect" in wrong["feedback_true"]
     assert wrong["text_format"] == "html" and "documentation about Moodle" in wrong["general_feedback"]
-    assert len(truefalse.warnings) == 2 and "встроенные файлы" in truefalse.warnings[0]["message"]
+    assert len(truefalse.warnings) == 2 and "Embedded files (4)" in truefalse.warnings[0]["message"]
     greeting = parse_moodle_xml((MOODLE_XML / "multichoice.xml").read_bytes()).questions[0]
     assert greeting["single"] is True and [a["fraction"] for a in greeting["answers"]] == [0.0, 1.0, 0.0, 0.0]
     assert greeting["answers"][1]["feedback"] == "<p>Yes, well done!</p>"
@@ -209,11 +218,11 @@ def test_moodle_xml_refuses_doctype_and_entities():
 
 
 def test_moodle_xml_broken_and_foreign_files():
-    assert "не читается как XML" in parse_moodle_xml(b"<quiz><question>").errors[0]["message"]
-    assert "нужен <quiz>" in parse_moodle_xml(b"<html></html>").errors[0]["message"]
+    assert "cannot be read as XML" in parse_moodle_xml(b"<quiz><question>").errors[0]["message"]
+    assert "<quiz> is needed" in parse_moodle_xml(b"<html></html>").errors[0]["message"]
     not_utf8 = '<quiz><question type="essay"><name><text>Эссе</text></name></question></quiz>'.encode("cp1251")
     assert parse_moodle_xml(not_utf8, "bank.xml").errors[0]["message"].startswith(
-        "Файл bank.xml не в кодировке UTF-8")
+        "The file bank.xml is not in the UTF-8 encoding")
     declared = ('<?xml version="1.0" encoding="windows-1251"?><quiz><question type="essay"><name><text>Эссе'
                 '</text></name><questiontext><text>Расскажите</text></questiontext></question></quiz>')
     essay = parse_moodle_xml(declared.encode("cp1251")).questions[0]
@@ -242,7 +251,8 @@ def test_moodle_xml_numerical_and_matching():
         (1822.0, 1.0, 1.0, "Yes"), (None, 0.0, 0.0, "No")]
     assert matching["pairs"] == [{"question": "a", "answer": "1"}, {"question": "b", "answer": "2"},
                                  {"question": "", "answer": "3"}]
-    assert "«ddwtos» не поддерживается" in result.errors[0]["message"]
+    assert result.errors[0]["message"] == ("Question «Drag»: The question type «ddwtos» is not supported; "
+                                           "the question is left out.")
 
 
 # --- decoding -------------------------------------------------------------------------------------------------
@@ -255,14 +265,14 @@ def test_decode_accepts_utf8_with_or_without_bom():
 def test_decode_refuses_other_encodings_naming_the_byte_and_line():
     with pytest.raises(FileDecodeError) as refused:
         decode_text_file(b"first\nsecond\ncaf\xe9 {T}\n", "/tmp/upload/questions.gift.txt")
-    assert str(refused.value) == ("Файл questions.gift.txt не в кодировке UTF-8 (байт 0xE9 в строке 3). "
-                                  "Сохраните его в UTF-8.")
+    assert str(refused.value) == ("The file questions.gift.txt is not in the UTF-8 encoding (byte 0xE9 on line 3). "
+                                  "Save it as UTF-8.")
     assert refused.value.line == 3
-    with pytest.raises(FileDecodeError, match="в кодировке UTF-16"):
+    with pytest.raises(FileDecodeError, match="in the UTF-16 encoding"):
         decode_text_file("Вопрос".encode("utf-16"), "q.txt")
-    with pytest.raises(FileDecodeError, match="не в кодировке UTF-8 .байт 0xC2 в строке 1."):
+    with pytest.raises(FileDecodeError, match="not in the UTF-8 encoding .byte 0xC2 on line 1."):
         decode_text_file("Вопрос {T}".encode("cp1251"), "q.txt")
-    with pytest.raises(FileDecodeError, match="не текстовый"):
+    with pytest.raises(FileDecodeError, match="not a text file"):
         decode_text_file(b"PK\x03\x04\x00\x00", "q.docx")
 
 
@@ -288,8 +298,8 @@ def test_weights_negative_and_fractional():
 
 def test_grades_outside_moodles_list_are_refused():
     problem = error_of("Вопрос {~%33%да ~%67%нет}")
-    assert problem["line"] == 1 and "вес ответа 33 % не из тех, что допускает Moodle" in problem["message"]
-    assert "непонятный вес ответа «%50,5%»" in error_of("Вопрос {~%50,5%да ~нет}")["message"]
+    assert problem["line"] == 1 and "The answer weight 33 % is not one that Moodle allows" in problem["message"]
+    assert "An unclear answer weight «%50,5%»" in error_of("Вопрос {~%50,5%да ~нет}")["message"]
     assert 0.3333333 in ALLOWED_FRACTIONS and -0.05 in ALLOWED_FRACTIONS and 0.33 not in ALLOWED_FRACTIONS
 
 
@@ -303,7 +313,7 @@ def test_numerical_tolerance_ranges_and_several_answers():
     several = only("Год? {#\n=1822:0#Точно\n=%50%1822:2#Почти\n~#Нет}")
     assert [(a["value"], a["tolerance"], a["fraction"], a["feedback"]) for a in several["answers"]] == [
         (1822.0, 0.0, 1.0, "Точно"), (1822.0, 2.0, 0.5, "Почти"), (None, 0.0, 0.0, "Нет")]
-    assert "«3,14» — не число (дробную часть отделяйте точкой" in error_of("Пи? {#3,14}")["message"]
+    assert "«3,14» is not a number (separate the fractional part with a dot" in error_of("Пи? {#3,14}")["message"]
 
 
 def test_missing_word_questions():
@@ -350,23 +360,38 @@ def test_idnumber_and_tags_in_comments_before_a_question():
     assert only("Без меток {T}")["idnumber"] == "" and only("Без меток {T}")["tags"] == []
 
 
-def test_errors_name_their_line_in_russian():
+def test_errors_name_their_line_and_the_problem():
     result = parse_gift("Первый {T}\n\n// комментарий\n::Второй:: Текст {\n=a\n\n~b\n}\n\nТретий {F}")
     assert [q["name"] for q in result.questions] == ["Первый", "Третий"]
     assert result.errors[0]["line"] == 4
-    assert result.errors[0]["message"].startswith("Строка 4: не закрыта фигурная скобка")
-    assert error_of("::Имя без конца {T}")["message"].startswith("Строка 1: имя вопроса не закрыто")
-    assert "только один блок ответов" in error_of("А {=1} и Б {=2}")["message"]
-    assert "лишняя закрывающая" in error_of("Текст } {T}")["message"]
-    assert "не меньше двух вариантов" in error_of("Один? {~только}")["message"]
-    assert "не меньше трёх пар" in error_of("Пары {=а -> 1 =б -> 2}")["message"]
-    assert "пустой вопрос" in error_of("::Только имя::")["message"]
+    # the line is a field of its own: the admin preview and the command line put it in front of the message
+    assert result.errors[0]["message"].startswith("A curly brace «{» is not closed.")
+    unclosed = error_of("::Имя без конца {T}")
+    assert unclosed["line"] == 1 and unclosed["message"].startswith("The question's name is not closed")
+    assert "only one answer block" in error_of("А {=1} и Б {=2}")["message"]
+    assert "An extra closing curly brace" in error_of("Текст } {T}")["message"]
+    assert "at least two options" in error_of("Один? {~только}")["message"]
+    assert "at least three pairs" in error_of("Пары {=а -> 1 =б -> 2}")["message"]
+    assert "An empty question" in error_of("::Только имя::")["message"]
+
+
+def test_problem_messages_follow_the_active_language(monkeypatch):
+    """Every message is looked up through gettext when the file is read (in the language of the request)."""
+    from courses.question_formats import common, gift, moodle_xml
+
+    for module in (common, gift, moodle_xml):
+        monkeypatch.setattr(module, "_", lambda message: f"[перевод] {message}")
+    assert error_of("Текст } {T}")["message"].startswith("[перевод] An extra closing curly brace")
+    assert parse_gift_file("Вопрос {T}".encode("cp1251"), "q.gift").errors[0]["message"].startswith("[перевод] ")
+    assert parse_moodle_xml(b"<html></html>").errors[0]["message"].startswith("[перевод] This is not")
+    assert parse_moodle_xml((MOODLE_XML / "error_invalid_grades.xml").read_bytes()).errors[0]["message"] \
+        .startswith("[перевод] Question «")
 
 
 def test_lower_case_true_is_a_short_answer_with_a_warning():
     result = parse_gift("Земля круглая? {true}")
     assert result.questions[0]["type"] == "shortanswer"
-    assert "пишите {TRUE} или {FALSE}" in result.warnings[0]["message"]
+    assert "write {TRUE} or {FALSE}" in result.warnings[0]["message"]
 
 
 def test_export_escapes_and_keeps_tag_like_texts():
@@ -411,7 +436,8 @@ def test_dry_run_json_prints_one_line_per_file(tmp_path):
     assert first["file"] == str(good) and [q["name"] for q in first["questions"]] == ["Q"]
     assert first["errors"][0]["line"] == 3
     assert second == {"file": str(bad), "questions": [], "errors": [
-        {"line": 1, "message": "Файл bad.gift не в кодировке UTF-8 (байт 0xC2 в строке 1). Сохраните его в UTF-8."}]}
+        {"line": 1, "message": "The file bad.gift is not in the UTF-8 encoding (byte 0xC2 on line 1). "
+                               "Save it as UTF-8."}]}
 
 
 def test_dry_run_reads_moodle_xml(tmp_path):

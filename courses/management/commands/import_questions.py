@@ -25,6 +25,11 @@ def _questions_word(count: int) -> str:
     return "вопросов"
 
 
+def _where(problem: dict) -> str:
+    # The readers keep the line apart from the message (the admin preview shows it in a column of its own).
+    return f"строка {problem['line']}: " if problem.get("line") else ""
+
+
 def read_file(path: str, question_format: str) -> ParseResult:
     try:
         data = Path(path).read_bytes()
@@ -95,6 +100,6 @@ class Command(BaseCommand):
         style = self.style.ERROR if result.errors else self.style.SUCCESS
         self.stdout.write(style(f"{path}: {summary}, ошибок: {len(result.errors)}"))
         for problem in result.errors:
-            self.stdout.write(f"  {problem['message']}")
+            self.stdout.write(f"  {_where(problem)}{problem['message']}")
         for problem in result.warnings:
-            self.stdout.write(f"  Предупреждение. {problem['message']}")
+            self.stdout.write(f"  Предупреждение. {_where(problem)}{problem['message']}")
