@@ -10,7 +10,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=30, soft_time_limit=30, time_limit=60)
 def render_certificate_pdf_task(self, certificate_id: int) -> None:
-    certificate = Certificate.objects.select_related("template").filter(pk=certificate_id).first()
+    certificate = (Certificate.objects.select_related(
+        "template", "template__logo", "template__background_image", "template__signatory_1_signature",
+        "template__signatory_2_signature").filter(pk=certificate_id).first())
     if certificate is None or certificate.pdf:
         return  # deleted, or already rendered: running twice changes nothing
     services.certificate_render_pdf(certificate=certificate)
