@@ -8,6 +8,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 from lms.accounts.services import user_create
+from lms.internships.demo import internships_demo_seed
 from lms.libraries.models import Library
 from lms.libraries.services import library_directory_seed
 
@@ -168,5 +169,6 @@ def demo_seed() -> DemoResult:
     _site_settings(home)
     changed += _people()
     changed += demo_courses_seed(home)
+    changed += internships_demo_seed(password=DEMO_PASSWORD)
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)

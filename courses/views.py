@@ -9,6 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.internships import selectors as internship_selectors
+from lms.internships.compliance import person_standing
+
 from . import selectors, services
 from .models import CoursePage, Enrolment, LessonPage
 
@@ -155,4 +158,8 @@ def complete_lesson(request, lesson_id: int):
 @login_required
 def dashboard(request):
     data = selectors.learner_dashboard(request.user)
-    return render(request, "courses/dashboard.html", {"dashboard": data})
+    return render(request, "courses/dashboard.html", {
+        "dashboard": data,
+        "internship_bookings": internship_selectors.dashboard_bookings(request.user),
+        "internship_standing": person_standing(request.user),
+    })

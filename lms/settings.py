@@ -279,5 +279,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # Tasks run inside the request when eager: a line per task would drown the development console.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }

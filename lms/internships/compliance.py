@@ -135,9 +135,9 @@ class Picture:
 
 
 def compliance_picture(*, viewer: User, today: datetime.date | None = None, municipality_id: int | None = None,
-                       library_id: int | None = None, status: str | None = None) -> Picture:
+                       library_id: int | None = None, status: str | None = None, only_self: bool = False) -> Picture:
     """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
-    by library (a branch counts with its own library)."""
+    by library (a branch counts with its own library). With `only_self`, the viewer's own standing."""
     today = today or timezone.localdate()
     requirements = list(Requirement.objects.filter(is_active=True).prefetch_related("topics", "people")
                         .select_related("library").order_by("pk"))
@@ -152,7 +152,10 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
     for r in requirements:
         subtrees[r.pk] = [r.library_id, *parents[r.library_id]] if r.library_id else None
         covers[r.pk] = requirement_covers(r, [p.pk for p in r.people.all()], subtrees[r.pk])
-    people = staff_visible_to(viewer)
+    if only_self:
+        people = User.objects.filter(pk=viewer.pk).select_related("library", "library__municipality")
+    else:
+        people = staff_visible_to(viewer)
     any_cover = Q()
     for q in covers.values():
         any_cover |= q
@@ -225,3 +228,11 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
     shown = [p for p in result if not status or p.status == status]
     return Picture(shown, sorted(municipalities.values(), key=lambda g: g.name),
                    sorted(libraries.values(), key=lambda g: g.name))
+
+
+def person_standing(user: User) -> PersonStatus | None:
+    """Where a person stands against the internship requirements, or None when none applies."""
+    if not user.is_authenticated:
+        return None
+    people = compliance_picture(viewer=user, only_self=True).people
+    return people[0] if people else None

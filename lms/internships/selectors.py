@@ -85,3 +85,9 @@ def head_staff_bookings(head, staff_ids) -> QuerySet[Booking]:
     """Bookings of a head's staff that are under way (for «Заявки сотрудников»)."""
     return (Booking.objects.filter(user_id__in=staff_ids, status__in=Booking.ACTIVE)
             .select_related("user", "session__topic").order_by("session__start_date", "user__last_name"))
+
+
+def dashboard_bookings(user) -> list[Booking]:
+    """The bookings a learner's dashboard shows: those under way, soonest first."""
+    return list(Booking.objects.filter(user=user, status__in=Booking.ACTIVE, session__end_date__gte=timezone.localdate())
+                .select_related("session__topic").order_by("session__start_date"))
