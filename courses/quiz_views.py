@@ -146,9 +146,13 @@ def attempt_page(request, attempt_id: int):
         return redirect(f"{reverse('courses:attempt', args=[attempt.pk])}?page={number}")
     first_number = sum(len(p) for p in pages[: number - 1]) + 1
     questions = [_shown(attempt, index, first_number + offset) for offset, index in enumerate(pages[number - 1])]
+    remaining = None
+    if attempt.deadline:
+        # For the countdown script: seconds from the server's clock, not the learner's.
+        remaining = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
     return render(request, "courses/attempt.html", {
         "attempt": attempt, "quiz": attempt.quiz, "questions": questions, "page_number": number,
-        "page_count": len(pages), "page_range": range(1, len(pages) + 1),
+        "page_count": len(pages), "page_range": range(1, len(pages) + 1), "remaining_seconds": remaining,
     })
 
 

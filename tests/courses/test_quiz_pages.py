@@ -90,3 +90,24 @@ def test_quiz_page_shows_attempts_and_start(client, setup):  # noqa: F811
     client.force_login(learner)
     html = client.get(page.url).content.decode()
     assert "Начать тест" in html and "60%" in html
+
+
+def test_a_timed_attempt_page_gives_the_countdown_the_servers_remaining_time(client, setup):  # noqa: F811
+    _course, _lesson, page, learner = setup
+    QuizPage.objects.filter(pk=page.pk).update(time_limit_minutes=20)
+    client.force_login(learner)
+    attempt = start(client, page)
+    html = client.get(f"/attempts/{attempt.pk}/").content.decode()
+    remaining = int(re.search(r'data-remaining-seconds="(\d+)"', html).group(1))
+    assert 20 * 60 - 5 <= remaining <= 20 * 60
+    assert re.search(r'<script src="[^"]*/js/attempt-timer[^"]*\.js" defer>', html)
+    assert re.search(r'<p class="countdown"[^>]*\bhidden>', html)  # shown by the script only; the deadline is text
+    assert "Время истекает в" in html
+
+
+def test_an_untimed_attempt_page_has_no_countdown(client, setup):  # noqa: F811
+    _course, _lesson, page, learner = setup
+    client.force_login(learner)
+    attempt = start(client, page)
+    html = client.get(f"/attempts/{attempt.pk}/").content.decode()
+    assert "data-remaining-seconds" not in html and "attempt-timer.js" not in html

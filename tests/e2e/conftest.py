@@ -175,12 +175,12 @@ def log_in():
     return submit
 
 
-PAGE_WEIGHT_COUNTED = {"document", "stylesheet"}
+PAGE_WEIGHT_COUNTED = {"document", "stylesheet", "script"}
 
 
 @pytest.fixture
 def page_weight(browser, live_server):
-    """`page_weight(path, storage_state=None)` -> (bytes of document + CSS, {url: bytes}, foreign URLs).
+    """`page_weight(path, storage_state=None)` -> (bytes of document + CSS + scripts, {url: bytes}, foreign URLs).
 
     Loads the page in a fresh context (a cold cache, as on a first visit), optionally with the cookies of a logged-in
     context (`context.storage_state()`), the way tests/e2e/test_page_weight.py weighs anonymous pages."""

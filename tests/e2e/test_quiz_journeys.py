@@ -117,6 +117,12 @@ def test_learner_takes_a_timed_quiz_reloads_without_losing_answers_and_sees_her_
     deadline = page.locator(".deadline")
     assert deadline.is_visible() and re.search(r"\d{1,2}:\d{2}", deadline.inner_text()), "the time limit is shown"
     assert f"страница 1 из {page_count}" in page.locator(".breadcrumbs").inner_text()
+    countdown = page.locator(".countdown")
+    if javascript:  # the script counts down the server's remaining time; without it the deadline text is enough
+        assert re.search(r"\b(29|30):\d\d$", countdown.inner_text().strip()), countdown.inner_text()
+        assert "attempt-timer" in page.locator("script[src]").first.get_attribute("src")
+    else:
+        assert countdown.is_hidden()
     if javascript:
         check_page_quality(page, page.url.removeprefix(live_server.url), storage_state=context.storage_state(),
                            page_weight=page_weight, name="attempt page")
@@ -178,6 +184,38 @@ def test_learner_takes_a_timed_quiz_reloads_without_losing_answers_and_sees_her_
     page.goto(quiz.url)
     assert "100%" in page.locator("table").inner_text()
 
+
+
+def test_when_the_time_runs_out_the_countdown_sends_the_page_and_opens_the_confirmation(
+    live_server, new_context, log_in
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import quiz_services, services
+    from courses.models import Attempt, CoursePage, QuizPage
+    from tests.factories import PASSWORD, UserFactory
+
+    course = CoursePage.objects.get(title=COURSE_TITLE)
+    quiz = QuizPage.objects.live().child_of(course).get()
+    learner = UserFactory(email="timer@example.org")
+    services.enrolment_self(user=learner, course=course)
+    attempt = quiz_services.attempt_start(user=learner, quiz=quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=4))
+
+    page = new_context().new_page()
+    log_in(page, learner.email, PASSWORD)
+    page.goto(f"/attempts/{attempt.pk}/")
+    assert re.search(r"\b0:0[0-4]$", page.locator(".countdown").inner_text().strip())
+    give(page, 0, attempt.questions[0])
+    page.wait_for_url(f"**/attempts/{attempt.pk}/finish/", timeout=15_000)
+    attempt.refresh_from_db()
+    assert attempt.answers.get("0") not in (None, "", [], {}), "the answer given before the end was saved"
+    assert attempt.status == Attempt.Status.IN_PROGRESS  # the learner still confirms (or the server submits)
+    go(page, "Отправить и завершить", "/result/")
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.FINISHED and attempt.submitted_at <= attempt.deadline
 
 # --- The trainer ------------------------------------------------------------------------------------------------------
 
