@@ -158,3 +158,44 @@ def test_learner_completes_a_course_downloads_the_certificate_and_checks_its_qr_
     assert certificate.number in main and "Зайцева Ольга Константиновна" in main and COURSE_TITLE in main
     assert learner.email not in visitor.content()
     screenshot(visitor, "certificate-journey-verify")
+
+
+ADMINISTRATOR = "admin@demo.kuzbass-lms.ru"
+DEMO_PASSWORD = "kuzbass-demo-2026"
+
+
+def test_administrator_revokes_two_certificates_at_once_from_the_register(new_context, log_in, screenshot):
+    from certificates.models import Certificate
+    from certificates.services import certificate_issue
+    from courses.models import CoursePage, Enrolment
+
+    # the demo's finished courses have their certificates; make sure there are at least two valid ones
+    for enrolment in Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).select_related("user", "course"):
+        if enrolment.course.certificate_kind != CoursePage.CertificateKind.NONE:
+            certificate_issue(user=enrolment.user, course=enrolment.course)
+    chosen = list(Certificate.objects.filter(status=Certificate.Status.VALID).order_by("number")[:2])
+    assert len(chosen) == 2, "the demo has fewer than two certificates"
+
+    page = new_context().new_page()
+    log_in(page, ADMINISTRATOR, DEMO_PASSWORD)
+    page.goto("/admin/certificate_register/")
+    for certificate in chosen:
+        row = page.locator("tr", has=page.get_by_role("link", name=certificate.number, exact=True))
+        row.locator("input[data-bulk-action-checkbox]").check()
+    footer = page.locator("[data-bulk-action-footer]")
+    assert footer.is_visible()
+    screenshot(page, "certificate-bulk-register")
+    # «Отозвать» (the button's label is the new «Revoke» msgid, Russian once the translation is compiled)
+    footer.locator("a[href*='/bulk/certificates/certificate/revoke/']").click()
+    page.wait_for_url("**/admin/bulk/certificates/certificate/revoke/**")
+    assert all(page.locator("tr.bulk-certificate", has_text=c.number).count() == 1 for c in chosen)
+    page.locator("textarea[name=reason]").fill("Документы о прохождении курса выданы ошибочно")
+    screenshot(page, "certificate-bulk-confirm")
+    page.locator("form.bulk-certificate-form button[type=submit]").click()
+    page.wait_for_url("**/admin/certificate_register/**")
+    screenshot(page, "certificate-bulk-done")
+
+    for certificate in chosen:
+        certificate.refresh_from_db()
+        assert certificate.status == Certificate.Status.REVOKED
+        assert certificate.revoked_reason == "Документы о прохождении курса выданы ошибочно"
