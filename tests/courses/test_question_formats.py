@@ -388,6 +388,16 @@ def test_problem_messages_follow_the_active_language(monkeypatch):
         .startswith("[перевод] Question «")
 
 
+
+def test_the_russian_interface_shows_the_problems_in_russian():
+    with translation.override("ru"):
+        unclosed = error_of("::Имя:: Текст {\n=a")
+        not_utf8 = parse_gift_file("Вопрос {T}".encode("cp1251"), "q.gift").errors[0]
+        grades = parse_moodle_xml((MOODLE_XML / "error_invalid_grades.xml").read_bytes()).errors[0]
+    assert unclosed["line"] == 1 and unclosed["message"].startswith("Фигурная скобка «{» не закрыта")
+    assert not_utf8["message"] == "Файл q.gift не в кодировке UTF-8 (байт 0xC2 в строке 1). Сохраните его в UTF-8."
+    assert grades["message"].startswith("Вопрос «") and "вопрос пропущен" in grades["message"]
+
 def test_lower_case_true_is_a_short_answer_with_a_warning():
     result = parse_gift("Земля круглая? {true}")
     assert result.questions[0]["type"] == "shortanswer"
