@@ -285,7 +285,6 @@ def learners_report(user: User) -> QuerySet[Enrolment]:
             .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))
 
 
-
 # --- Quiz pages for learners ----------------------------------------------------------------------------------------
 
 def quiz_attempts_of(quiz, user: User) -> list:
@@ -294,7 +293,9 @@ def quiz_attempts_of(quiz, user: User) -> list:
 
     if not user.is_authenticated:
         return []
-    return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades").order_by("number"))
+    # The frozen questions and the answers are not shown here and can be large: they are left out.
+    return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades")
+                .order_by("number"))
 
 
 def learner_attempt(user: User, attempt_id: int):
@@ -302,6 +303,7 @@ def learner_attempt(user: User, attempt_id: int):
     from .models import Attempt
 
     return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+
 
 # --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
 

@@ -93,3 +93,35 @@ def test_visiting_a_lesson_remembers_where_the_learner_stopped(learner, course_w
     services.enrolment_self(user=learner, course=course)
     services.lesson_visit(user=learner, lesson=lessons[2], course=course)
     assert Enrolment.objects.get(user=learner).last_lesson_id == lessons[2].pk
+
+
+def _course_with_required_quizzes(learner, count: int, *, passed: int):
+    """A course of two lessons and `count` required quizzes; the learner has two finished attempts of each, and
+    passed the first `passed` quizzes (a pass mark of 60 %: one attempt at 80 %, the other at 20 %)."""
+    from courses.models import Attempt, QuizPage
+
+    course = pages.course()
+    pages.lesson(course), pages.lesson(course)
+    enrolment = services.enrolment_self(user=learner, course=course)
+    for number in range(count):
+        quiz = QuizPage(title=f"Тест {number}", slug=f"quiz-{number}", live=True, is_required=True, pass_percent=60)
+        course.add_child(instance=quiz)
+        best = 8 if number < passed else 5
+        for attempt_number, marks in ((1, 2), (2, best)):
+            Attempt.objects.create(quiz=quiz, user=learner, number=attempt_number, status=Attempt.Status.FINISHED,
+                                   marks=marks, max_marks=10)
+    return Enrolment.objects.select_related("course").get(pk=enrolment.pk)
+
+
+def test_progress_counts_passed_quizzes_with_the_same_queries_for_any_number_of_quizzes(learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for count, passed in ((1, 1), (3, 2)):
+        enrolment = _course_with_required_quizzes(learner, count, passed=passed)
+        with CaptureQueriesContext(connection) as queries:
+            services.enrolment_progress_refresh(enrolment=enrolment)
+        counts[count] = len(queries)
+        assert enrolment.progress_percent == round(100 * passed / (2 + count))  # two lessons not studied yet
+    assert counts[1] == counts[3], counts

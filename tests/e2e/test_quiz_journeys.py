@@ -139,7 +139,7 @@ def test_learner_takes_a_timed_quiz_reloads_without_losing_answers_and_sees_her_
     assert sorted(int(key) for key, value in attempt.answers.items() if value not in (None, "", [], {})) == \
         [*indexes(1), *indexes(2)]
 
-    # --- A reload draws the page from the server: the answers are there ------------------------------------------------
+    # --- A reload draws the page from the server: the answers are there ---------------------------------------------
     page.reload()
     assert all(shown(page, index, entries[index]) for index in indexes(1)), "page 1 lost answers on a reload"
 
