@@ -107,7 +107,9 @@ def session_roster(request, pk: int):
     bookings = list(
         Booking.objects.filter(session=session).select_related("user__library__municipality")
         .prefetch_related("attendance", Prefetch("events", queryset=BookingEvent.objects.select_related("actor")))
-        .order_by("status", "queued_at", "created_at", "pk"))
+        .order_by("queued_at", "created_at", "pk"))
+    order = list(Booking.Status.values)
+    bookings.sort(key=lambda b: order.index(b.status))
     days = session.days
     today = timezone.localdate()
     for booking in bookings:

@@ -95,7 +95,7 @@ def _staff(password: str) -> list[User]:
             library=libraries[EVBK_CODES[index % 3]], position=position)
         # Joined at different times, so that "within 12 months of joining" gives some overdue people.
         User.objects.filter(pk=user.pk).update(
-            date_joined=timezone.now() - datetime.timedelta(days=rng.randint(30, 700)))
+            date_joined=timezone.now() - datetime.timedelta(days=rng.randint(30, 450)))
         people.append(user)
     return people
 
@@ -126,7 +126,7 @@ def internships_demo_seed(*, password: str) -> int:
 
     # Past sessions, held: completed, attended without the report, a no-show.
     past_reference = _session(reference, today - datetime.timedelta(days=60), capacity=8)
-    past_archive = _session(archive, today - datetime.timedelta(days=30), capacity=6)
+    past_archive = _session(archive, today - datetime.timedelta(days=10), capacity=6)
     for person in staff[:6]:
         booking = services.booking_add(admin=admin, user=person, session=past_reference)
         _complete(booking, admin, mentor, absent=person is staff[5])

@@ -11,7 +11,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -75,11 +75,11 @@ class Session(ClusterableModel):
     """A dated run of a topic at ОНБ. Its seats are counted under a row lock (see services)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("internship session", "Planned")
         OPEN = "open", _("Open for booking")
         CLOSED = "closed", _("Booking closed")
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", pgettext_lazy("internship session", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("internship session", "Cancelled")
 
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="sessions")
     start_date = models.DateField(_("first day"))
@@ -153,13 +153,13 @@ class Booking(models.Model):
     class Status(models.TextChoices):
         HEAD_REVIEW = "head_review", _("Awaiting the library head")
         REQUESTED = "requested", _("Awaiting approval")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("internship booking", "Approved")
         WAITLISTED = "waitlisted", _("In the queue")
         OFFERED = "offered", _("Seat offered")
-        REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", pgettext_lazy("internship booking", "Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("internship booking", "Cancelled")
         ATTENDED = "attended", _("Attended")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("internship booking", "Completed")
         NO_SHOW = "no_show", _("Did not come")
 
     class Evaluation(models.TextChoices):
@@ -254,6 +254,14 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return Booking.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return Booking.Status(self.to_status).label
 
 
 class Attendance(models.Model):

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -34,7 +35,7 @@ def topic_list(request):
         for session in topic.upcoming:
             session.my_booking = mine.get(session.pk)
     return render(request, "internships/topic_list.html", {
-        "topics": topics,
+        "topics": topics, "is_head": _is_head(request.user),
         "interested": selectors.interest_topic_ids(request.user),
     })
 
@@ -132,7 +133,7 @@ def my_bookings(request):
     return render(request, "internships/my.html", {
         "bookings": selectors.bookings_of(request.user),
         "feed_url": request.build_absolute_uri(f"/internships/feed/{feed.token}.ics"),
-        "report_form": ReportForm(),
+        "report_form": ReportForm(), "today": timezone.localdate(),
     })
 
 

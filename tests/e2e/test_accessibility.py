@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
         ("/accounts/login/", "login"),
         ("/accounts/signup/", "signup"),
         ("/accounts/password/reset/", "password-reset"),
+        ("/internships/", "internships"),
     ],
 )
 def test_public_page_has_no_serious_accessibility_violation(page, screenshot, path, shot):
@@ -68,7 +69,7 @@ def log_in_demo_learner(page, live_server):
 def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(page, live_server, screenshot):
     log_in_demo_learner(page, live_server)
     screenshot(page, "home-logged-in")
-    for path in ("/", "/accounts/profile/"):
+    for path in ("/", "/accounts/profile/", "/internships/", "/internships/my/"):
         # Loaded again: the «logged in» message is checked on its own below.
         assert page.goto(path).status == 200
         assert page.locator(".messages").count() == 0

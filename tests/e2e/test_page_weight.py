@@ -9,7 +9,7 @@ BUDGET = 100 * 1024
 COUNTED = {"document", "stylesheet"}
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/internships/"])
 def test_document_and_css_weigh_at_most_100_kb(new_page, live_server, path):
     page = new_page()  # a fresh context: a cold cache, as on a first visit
     responses = []
