@@ -217,6 +217,15 @@ def memory_kib(pid: int) -> dict[str, int]:
     return values
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime and stime, fields 14 and 15
+
+
 # --- the run -------------------------------------------------------------------------------------------------------
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -259,6 +268,7 @@ def main() -> None:
     try:
         pool = children(worker.pid)
         print(f"worker {worker.pid} ready, pool processes {pool}; sending {len(enrolment_ids)} tasks …", flush=True)
+        cpu_at_start = {pid: cpu_seconds(pid) for pid in [worker.pid, *pool]}
         load_before = os.getloadavg()[0]
         started = time.perf_counter()
         for enrolment_id in enrolment_ids:
@@ -289,6 +299,7 @@ def main() -> None:
         for pid in [worker.pid, *children(worker.pid)]:
             peak[pid] = max(peak.get(pid, 0), memory_kib(pid).get("VmHWM", 0))
         pool = children(worker.pid)
+        cpu = {pid: cpu_seconds(pid) - cpu_at_start.get(pid, 0.0) for pid in [worker.pid, *pool]}
     finally:
         stop_worker(worker)
 
@@ -320,6 +331,13 @@ def main() -> None:
         median = statistics.median(render)
         print(f"  render median {median:.1f} ms per certificate (target <= {TARGET_MEDIAN_MS} ms: "
               f"{'met' if median <= TARGET_MEDIAN_MS else 'NOT met'})")
+    total_cpu = sum(cpu.values())
+    per_certificate = total_cpu / len(enrolment_ids) * 1000
+    print(f"  CPU time of the worker's processes: {total_cpu:.1f} s (pool "
+          f"{', '.join(f'{cpu[pid]:.1f} s' for pid in pool)}; main {cpu[worker.pid]:.1f} s) = {per_certificate:.1f} ms "
+          f"per certificate for its three tasks; with {args.concurrency} CPUs to itself the worker would need about "
+          f"{per_certificate / args.concurrency * len(enrolment_ids) / 1000:.0f} s for the {len(enrolment_ids)} "
+          "(PostgreSQL's and Redis's share not counted)")
     for pid, kib in sorted(peak.items()):
         role = "main process" if pid == worker.pid else ("pool process" if pid in pool else "pool process (gone)")
         print(f"  peak RSS {role:<20} pid {pid}: {kib / 1024:.0f} MiB")
