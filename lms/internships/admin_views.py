@@ -17,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy as _l
 from django.views.decorators.http import require_POST
-from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from lms.accounts.models import User
 
 from . import compliance, selectors, services
-from .models import Attendance, Booking, BookingEvent, Session
+from .models import Attendance, Booking, BookingEvent, Session, Topic
 
 S = Booking.Status
 
@@ -56,6 +56,26 @@ class SessionEditView(EditView):
         if offered:
             messages.info(self.request, _("Seats offered to the queue: %(n)d.") % {"n": offered})
         return response
+
+
+class SessionDeleteView(DeleteView):
+    """A session with bookings is history (audit, attendance, certificates): it is cancelled, never deleted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        session = Session.objects.filter(pk=kwargs.get("pk")).first()
+        if session is not None and session.bookings.exists():
+            messages.error(request, _("The session has bookings and cannot be deleted; cancel it instead."))
+            return redirect("internships_admin_roster", pk=session.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TopicDeleteView(DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        topic = Topic.objects.filter(pk=kwargs.get("pk")).first()
+        if topic is not None and topic.sessions.exists():
+            messages.error(request, _("The topic has sessions and cannot be deleted; make it inactive instead."))
+            return redirect("internship_topics:edit", topic.pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 # --- Requests to decide ----------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class TopicViewSet(ModelViewSet):
     menu_label = _("Topics")
     menu_order = 10
     copy_view_enabled = False
+    delete_view_class = admin_views.TopicDeleteView
     list_display = ["title", "academic_hours", "host_department", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["title"]
@@ -42,6 +43,7 @@ class SessionViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = admin_views.SessionCreateView
     edit_view_class = admin_views.SessionEditView
+    delete_view_class = admin_views.SessionDeleteView
     list_display = [
         TitleColumn("topic", label=_("Topic"), get_url=lambda obj: reverse("internships_admin_roster",
                                                                           args=[obj.pk])),

@@ -187,3 +187,17 @@ def test_compliance_page_export_and_fixed_queries(client, admin):
     book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("internships_admin_compliance")
                                                         + "?export=xlsx").content))
     assert book.active.max_row == 1 + 7
+
+
+def test_sessions_with_bookings_and_topics_with_sessions_are_not_deleted(client, admin):
+    session = SessionFactory()
+    services.booking_request(user=UserFactory(), session=session)
+    empty = SessionFactory()
+    client.force_login(admin)
+    response = client.post(reverse("internship_sessions:delete", args=[session.pk]), follow=True)
+    assert Session.objects.filter(pk=session.pk).exists()
+    assert "отмените" in response.content.decode() or "cancel it instead" in response.content.decode()
+    client.post(reverse("internship_topics:delete", args=[session.topic_id]))
+    assert Session.objects.filter(pk=session.pk).exists()
+    client.post(reverse("internship_sessions:delete", args=[empty.pk]))
+    assert not Session.objects.filter(pk=empty.pk).exists()
