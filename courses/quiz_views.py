@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -119,8 +120,14 @@ def _responses_from_post(attempt: Attempt, indexes: list[int], post) -> dict:
 @require_http_methods(["GET", "POST"])
 def attempt_page(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
+    # The page's script saves each answer as it is given (POST with autosave=1) and gets JSON back; the form
+    # itself saves when the learner moves between pages, with or without the script.
+    autosave = request.method == "POST" and request.POST.get("autosave") == "1"
+    result_url = reverse("courses:attempt_result", args=[attempt.pk])
     if attempt.status != Attempt.Status.IN_PROGRESS:
-        return redirect("courses:attempt_result", attempt.pk)
+        if autosave:
+            return JsonResponse({"error": _("This attempt has been submitted."), "redirect": result_url}, status=409)
+        return redirect(result_url)
     pages = _pages(attempt)
     try:
         number = min(max(int(request.POST.get("page") or request.GET.get("page") or 1), 1), len(pages))
@@ -133,11 +140,18 @@ def attempt_page(request, attempt_id: int):
                                               responses=_responses_from_post(attempt, pages[number - 1],
                                                                              request.POST))
         except (quiz_rules.AttemptError, ValueError) as exc:
-            messages.error(request, str(exc))
             if attempt.deadline and timezone.now() > attempt.deadline + quiz_rules.GRACE:
                 quiz_rules.attempt_submit(attempt=attempt, user=request.user)
-                return redirect("courses:attempt_result", attempt.pk)
+                if autosave:
+                    return JsonResponse({"error": str(exc), "redirect": result_url}, status=409)
+                messages.error(request, str(exc))
+                return redirect(result_url)
+            if autosave:
+                return JsonResponse({"error": str(exc)}, status=409)
+            messages.error(request, str(exc))
             return redirect(f"{reverse('courses:attempt', args=[attempt.pk])}?page={number}")
+        if autosave:
+            return JsonResponse({"sequence": attempt.sequence})
         target = request.POST.get("go", "")
         if target == "finish":
             return redirect("courses:attempt_finish", attempt.pk)

@@ -100,7 +100,7 @@ def test_a_timed_attempt_page_gives_the_countdown_the_servers_remaining_time(cli
     html = client.get(f"/attempts/{attempt.pk}/").content.decode()
     remaining = int(re.search(r'data-remaining-seconds="(\d+)"', html).group(1))
     assert 20 * 60 - 5 <= remaining <= 20 * 60
-    assert re.search(r'<script src="[^"]*/js/attempt-timer[^"]*\.js" defer>', html)
+    assert re.search(r'<script src="[^"]*/js/attempt[^"]*\.js" defer>', html)
     assert re.search(r'<p class="countdown"[^>]*\bhidden>', html)  # shown by the script only; the deadline is text
     assert "Время истекает в" in html
 
@@ -110,4 +110,43 @@ def test_an_untimed_attempt_page_has_no_countdown(client, setup):  # noqa: F811
     client.force_login(learner)
     attempt = start(client, page)
     html = client.get(f"/attempts/{attempt.pk}/").content.decode()
-    assert "data-remaining-seconds" not in html and "attempt-timer.js" not in html
+    assert "data-remaining-seconds" not in html and "Время истекает" not in html
+
+
+def test_the_pages_script_saves_each_answer_and_gets_the_new_sequence(client, setup):  # noqa: F811
+    _course, _lesson, page, learner = setup
+    client.force_login(learner)
+    attempt = start(client, page)
+    index = next(i for i, e in enumerate(attempt.questions) if e["question"]["type"] == "truefalse")
+    url = f"/attempts/{attempt.pk}/"
+    saved = client.post(url, {"autosave": "1", "sequence": 0, "page": 1, f"q-{index}": "true"})
+    assert saved.status_code == 200 and saved.json() == {"sequence": 1}
+    attempt.refresh_from_db()
+    assert attempt.answers[str(index)] is True and attempt.sequence == 1
+    # a save from an older state of the page is refused, without a message left for the next page
+    stale = client.post(url, {"autosave": "1", "sequence": 0, "page": 1, f"q-{index}": "false"})
+    assert stale.status_code == 409 and "устарела" in stale.json()["error"]
+    attempt.refresh_from_db()
+    assert attempt.answers[str(index)] is True
+    assert "устарела" not in client.get(url).content.decode()
+    # the form then moves on with the sequence the script was given
+    assert client.post(url, {"sequence": 1, "page": 1, "go": "finish", f"q-{index}": "false"})["Location"] \
+        .endswith("/finish/")
+
+
+def test_a_save_after_the_time_is_up_submits_and_says_where_the_result_is(client, setup):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _course, _lesson, page, learner = setup
+    QuizPage.objects.filter(pk=page.pk).update(time_limit_minutes=10)
+    client.force_login(learner)
+    attempt = start(client, page)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    late = client.post(f"/attempts/{attempt.pk}/", {"autosave": "1", "sequence": 0, "page": 1, "q-0": "x"})
+    assert late.status_code == 409 and late.json()["redirect"] == f"/attempts/{attempt.pk}/result/"
+    attempt.refresh_from_db()
+    assert attempt.status != Attempt.Status.IN_PROGRESS and attempt.answers.get("0") is None
+    again = client.post(f"/attempts/{attempt.pk}/", {"autosave": "1", "sequence": 0, "page": 1})
+    assert again.status_code == 409 and again.json()["redirect"] == f"/attempts/{attempt.pk}/result/"

@@ -18,7 +18,7 @@ from tests.factories import courses as pages
 SMALL = {"bank": 10, "fixed": 2, "earlier": 1}
 LARGE = {"bank": 60, "fixed": 10, "earlier": 5}
 # Ceilings, so that a constant but needlessly large count is noticed too (the numbers seen: about half of these).
-CEILINGS = {"quiz page": 30, "start": 20, "attempt page": 10, "attempt page 2": 10, "save answers": 10,
+CEILINGS = {"quiz page": 30, "start": 20, "attempt page": 10, "attempt page 2": 10, "save answers": 10, "autosave": 10,
             "finish page": 10, "submit": 25, "result page": 10, "quiz page after": 30}
 
 
@@ -107,6 +107,9 @@ def flow_counts(client, page: QuizPage, learner) -> dict[str, int]:
           {"sequence": attempt.sequence, "page": 1, "go": "2", **answers}, status=302)
     attempt.refresh_from_db()
     assert attempt.sequence == 1 and sum(1 for value in attempt.answers.values() if value not in (None, "", {})) >= 5
+    saved = count("autosave", "post", f"/attempts/{attempt.pk}/",
+                  {"autosave": "1", "sequence": 1, "page": 1, **answers})
+    assert saved.json() == {"sequence": 2}
     count("finish page", "get", f"/attempts/{attempt.pk}/finish/")
     count("submit", "post", f"/attempts/{attempt.pk}/submit/", status=302)
     result = count("result page", "get", f"/attempts/{attempt.pk}/result/").content.decode()
