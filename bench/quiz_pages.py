@@ -161,6 +161,10 @@ def main() -> None:
             sequence = Attempt.objects.values_list("sequence", flat=True).get(pk=attempt.pk)
             ok(client.post(attempt_url, {"sequence": sequence, "page": 1, "go": "1", **answers}), 302)
 
+        def autosave():  # what the page's script sends as each answer is given
+            sequence = Attempt.objects.values_list("sequence", flat=True).get(pk=attempt.pk)
+            ok(client.post(attempt_url, {"autosave": "1", "sequence": sequence, "page": 1, **answers}))
+
         print(f"{connection.vendor}, a {args.questions}-question attempt drawn from a {args.bank}-question bank, "
               f"5 questions per page, {args.earlier} earlier attempts")
         pages = [
@@ -168,11 +172,12 @@ def main() -> None:
             ("attempt page", lambda: ok(client.get(attempt_url))),
             ("attempt page 10", lambda: ok(client.get(attempt_url + "?page=10"))),
             ("save answers (POST)", save),
+            ("autosave (POST, JSON)", autosave),
             ("finish page", lambda: ok(client.get(attempt_url + "finish/"))),
         ]
         for name, call in pages:
             # the save's own query for the current sequence is the bench's, not the page's
-            queries = count_queries(call) - (1 if name.startswith("save") else 0)
+            queries = count_queries(call) - (1 if "save" in name else 0)
             report(name, timed(args.runs, call), queries)
 
         ok(client.post(attempt_url + "submit/"), 302)
