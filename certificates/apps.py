@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses.signals import course_completed
+        from lms.internships.signals import internship_completed
         from lms.accounts.roles import Role, role_permissions_extend
 
         role_permissions_extend(Role.ADMINISTRATOR, [
@@ -16,6 +17,7 @@ class CertificatesConfig(AppConfig):
             "certificates.reissue_certificate", "certificates.revoke_certificate",
         ])
         course_completed.connect(_on_course_completed, dispatch_uid="certificates.issue_on_completion")
+        internship_completed.connect(_on_internship_completed, dispatch_uid="certificates.issue_on_internship")
 
 
 def _on_course_completed(sender, enrolment_id: int, **kwargs) -> None:
@@ -23,3 +25,9 @@ def _on_course_completed(sender, enrolment_id: int, **kwargs) -> None:
     from .tasks import issue_course_certificate_task
 
     issue_course_certificate_task.delay(enrolment_id)
+
+
+def _on_internship_completed(sender, booking_id: int, **kwargs) -> None:
+    from .tasks import issue_internship_certificate_task
+
+    issue_internship_certificate_task.delay(booking_id)

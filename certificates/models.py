@@ -79,6 +79,8 @@ class Certificate(models.Model):
                              related_name="certificates")
     course = models.ForeignKey(CoursePage, verbose_name=_("course"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="certificates")
+    internship = models.ForeignKey("internships.Booking", verbose_name=_("internship"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="certificates")
     template = models.ForeignKey(CertificateTemplate, verbose_name=_("template"), on_delete=models.PROTECT,
                                  related_name="certificates")
     facts = models.JSONField(_("certified facts"), default=dict)
@@ -102,6 +104,8 @@ class Certificate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], condition=models.Q(status="valid"),
                                     name="certificate_one_valid_per_course"),
+            models.UniqueConstraint(fields=["internship"], condition=models.Q(status="valid"),
+                                    name="certificate_one_valid_per_internship"),
             models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique"),
         ]
         indexes = [models.Index(fields=["status", "issued_at"])]

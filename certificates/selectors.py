@@ -5,21 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Enrolment, ProgrammePage
 from lms.accounts.models import User
+from lms.internships.models import Booking
 
 from .models import Certificate
+
+
+@dataclass
+class RecordItem:
+    """A completed course or internship in the record."""
+
+    kind: str  # "course" or "internship"
+    title: str
+    hours: int
+    completed_on: date
+    certificate: Certificate | None
 
 
 @dataclass
 class RecordYear:
     year: int
     hours: int = 0
-    courses: list = field(default_factory=list)
+    items: list[RecordItem] = field(default_factory=list)
 
 
 @dataclass
@@ -59,18 +71,23 @@ def training_record(user: User, *, today: date | None = None) -> TrainingRecord:
     enrolments = list(Enrolment.objects.filter(user=user, status__in=(Enrolment.Status.COMPLETED,
                                                                       Enrolment.Status.ACTIVE))
                       .select_related("course").order_by("completed_at", "created_at"))
-    certificates = {c.course_id: c for c in Certificate.objects.filter(user=user, status=Certificate.Status.VALID)}
+    valid = list(Certificate.objects.filter(user=user, status=Certificate.Status.VALID))
+    by_course = {c.course_id: c for c in valid if c.course_id}
+    by_internship = {c.internship_id: c for c in valid if c.internship_id}
+    items = [RecordItem("course", e.course.title, e.course.academic_hours, timezone.localdate(e.completed_at),
+                        by_course.get(e.course_id))
+             for e in enrolments if e.status == Enrolment.Status.COMPLETED]
+    items += [RecordItem("internship", b.topic.title, b.topic.academic_hours, timezone.localdate(b.completed_at),
+                         by_internship.get(b.pk))
+              for b in Booking.objects.filter(user=user, status=Booking.Status.COMPLETED).select_related("topic")]
     years: dict[int, RecordYear] = {}
     period_hours = 0
-    for enrolment in enrolments:
-        if enrolment.status != Enrolment.Status.COMPLETED:
-            continue
-        completed = timezone.localdate(enrolment.completed_at)
-        year = years.setdefault(completed.year, RecordYear(year=completed.year))
-        year.hours += enrolment.course.academic_hours
-        year.courses.append((enrolment, certificates.get(enrolment.course_id)))
-        if start and completed >= start:
-            period_hours += enrolment.course.academic_hours
+    for item in sorted(items, key=lambda i: i.completed_on):
+        year = years.setdefault(item.completed_on.year, RecordYear(year=item.completed_on.year))
+        year.hours += item.hours
+        year.items.append(item)
+        if start and item.completed_on >= start:
+            period_hours += item.hours
     return TrainingRecord(
         person=user, years=sorted(years.values(), key=lambda y: y.year, reverse=True),
         in_progress=[e for e in enrolments if e.status == Enrolment.Status.ACTIVE], programme=programme,
@@ -80,7 +97,8 @@ def training_record(user: User, *, today: date | None = None) -> TrainingRecord:
 
 
 def people_behind(*, today: date | None = None) -> QuerySet[User]:
-    """Staff whose academic hours in the programme's current period are below what the programme expects."""
+    """Staff whose academic hours in the programme's current period (courses and internships together) are below
+    what the programme expects."""
     today = today or timezone.localdate()
     programme = current_programme()
     people = User.objects.filter(is_active=True, library__isnull=False).select_related("library",
@@ -88,9 +106,15 @@ def people_behind(*, today: date | None = None) -> QuerySet[User]:
     if programme is None:
         return people.none()
     start = period_start(programme, today)
-    hours = Coalesce(Sum("enrolments__course__academic_hours", filter=Q(
-        enrolments__status=Enrolment.Status.COMPLETED, enrolments__completed_at__date__gte=start)),
-        Value(0), output_field=IntegerField())
+    # Two sums over two relations would multiply each other's rows in one query: each is a subquery of its own.
+    course_hours = (Enrolment.objects.filter(user=OuterRef("pk"), status=Enrolment.Status.COMPLETED,
+                                             completed_at__date__gte=start)
+                    .values("user").annotate(total=Sum("course__academic_hours")).values("total"))
+    internship_hours = (Booking.objects.filter(user=OuterRef("pk"), status=Booking.Status.COMPLETED,
+                                               completed_at__date__gte=start)
+                        .values("user").annotate(total=Sum("topic__academic_hours")).values("total"))
+    hours = (Coalesce(Subquery(course_hours, output_field=IntegerField()), Value(0))
+             + Coalesce(Subquery(internship_hours, output_field=IntegerField()), Value(0)))
     return (people.annotate(period_hours=hours).filter(period_hours__lt=programme.expected_hours)
             .order_by("library__short_name", "last_name", "first_name"))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, Enrolment
 from lms.accounts.models import User
+from lms.internships.models import Booking
 
 from .models import Certificate, CertificateTemplate, RegistryCounter
 from .russian import decline_full_name, format_date_ru, format_period_ru, hours_phrase
@@ -71,6 +72,46 @@ def _course_facts(user: User, course: CoursePage, enrolment: Enrolment | None) -
     }
 
 
+def _internship_facts(booking: Booking) -> dict:
+    user, session = booking.user, booking.session
+    topic = session.topic
+    return {
+        "full_name": user.full_name,
+        "name_dative": decline_full_name(user.last_name, user.first_name, user.patronymic, case="dative"),
+        "library": user.library.name if user.library_id else "",
+        "position": user.position,
+        "course": topic.title,
+        "programme": "Стажировка в ОНБ им. В.Д. Федорова" + (f", {topic.host_department}"
+                                                              if topic.host_department else ""),
+        "hours": topic.academic_hours,
+        "hours_phrase": hours_phrase(topic.academic_hours),
+        "date_from": session.start_date.isoformat(),
+        "date_to": session.end_date.isoformat(),
+        "period_text": "стажировка " + format_period_ru(session.start_date, session.end_date),
+    }
+
+
+def certificate_issue_for_internship(*, booking: Booking, issued_by: User | None = None) -> Certificate:
+    """Issue the note (справка) for a completed internship, once: a second call or a racing one returns the valid
+    document that exists."""
+    existing = Certificate.objects.filter(internship=booking, status=Certificate.Status.VALID).first()
+    if existing is not None:
+        return existing
+    booking = Booking.objects.select_related("user__library", "session__topic").get(pk=booking.pk)
+    if booking.status != Booking.Status.COMPLETED:
+        raise CertificateError(_("The internship is not completed: no document can be issued."))
+    try:
+        with transaction.atomic():
+            return _create(user=booking.user, course=None, internship=booking,
+                           template=_template_for(None, CertificateTemplate.Kind.INTERNSHIP),
+                           issued_by=issued_by, facts=_internship_facts(booking))
+    except IntegrityError:
+        existing = Certificate.objects.filter(internship=booking, status=Certificate.Status.VALID).first()
+        if existing is None:
+            raise
+        return existing
+
+
 def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None = None) -> Certificate:
     """Issue the certificate for a completed course, once: a second call (or a racing one) returns the valid
     certificate that exists. The PDF is rendered by a task after commit."""
@@ -93,7 +134,7 @@ def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None 
         return existing
 
 
-def _create(*, user, course, template, issued_by, facts) -> Certificate:
+def _create(*, user, course, template, issued_by, facts, internship=None) -> Certificate:
     now = timezone.now()
     year = timezone.localdate(now).year
     sequence, number = _next_number(year)
@@ -101,7 +142,7 @@ def _create(*, user, course, template, issued_by, facts) -> Certificate:
              "issuer": template.issuer}
     certificate = Certificate.objects.create(
         number=number, year=year, sequence=sequence, code=secrets.token_urlsafe(24), user=user, course=course,
-        template=template, facts=facts, issued_at=now, issued_by=issued_by,
+        internship=internship, template=template, facts=facts, issued_at=now, issued_by=issued_by,
     )
     _dispatch_render(certificate)
     return certificate
@@ -151,7 +192,11 @@ def certificate_reissue(*, certificate: Certificate, actor: User) -> Certificate
     if old.course is not None:
         enrolment = Enrolment.objects.filter(user=old.user, course=old.course).first()
         facts = _course_facts(old.user, old.course, enrolment)
-    new = _create(user=old.user, course=old.course, template=old.template, issued_by=actor, facts=facts)
+    elif old.internship_id is not None:
+        facts = _internship_facts(Booking.objects.select_related("user__library", "session__topic")
+                                  .get(pk=old.internship_id))
+    new = _create(user=old.user, course=old.course, internship=old.internship, template=old.template,
+                  issued_by=actor, facts=facts)
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
     return new

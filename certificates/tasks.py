@@ -35,6 +35,20 @@ def issue_course_certificate_task(enrolment_id: int) -> int | None:
         return None
 
 
+@shared_task(acks_late=True, soft_time_limit=30, time_limit=60)
+def issue_internship_certificate_task(booking_id: int) -> int | None:
+    from lms.internships.models import Booking
+
+    booking = Booking.objects.filter(pk=booking_id, status=Booking.Status.COMPLETED).first()
+    if booking is None:
+        return None
+    try:
+        return services.certificate_issue_for_internship(booking=booking).pk
+    except services.CertificateError as exc:
+        logger.warning("certificate for internship booking %s not issued: %s", booking_id, exc)
+        return None
+
+
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)
 def notify_certificate_issued_task(self, certificate_id: int) -> bool:
     try:

@@ -102,14 +102,17 @@ QUIZ_FOLDER = Path(__file__).resolve().parent.parent / "courses" / "demo_quizzes
 
 def _certificate_templates() -> int:
     created = 0
-    for kind, title, name in (
-        (CertificateTemplate.Kind.CERTIFICATE, "Сертификат", "Сертификат о прохождении курса"),
-        (CertificateTemplate.Kind.QUALIFICATION, "Удостоверение", "Удостоверение о повышении квалификации"),
-        (CertificateTemplate.Kind.INTERNSHIP, "Справка", "Справка о стажировке в ОНБ"),
+    for kind, title, name, body in (
+        (CertificateTemplate.Kind.CERTIFICATE, "Сертификат", "Сертификат о прохождении курса",
+         "об успешном освоении курса"),
+        (CertificateTemplate.Kind.QUALIFICATION, "Удостоверение", "Удостоверение о повышении квалификации",
+         "об успешном освоении курса"),
+        (CertificateTemplate.Kind.INTERNSHIP, "Справка", "Справка о стажировке в ОНБ",
+         "о прохождении стажировки по теме"),
     ):
         _template, was_created = CertificateTemplate.objects.get_or_create(
             kind=kind, is_default=True,
-            defaults={"name": name, "title": title, "signatory_1_name": "Е. В. Соколова",
+            defaults={"name": name, "title": title, "body_text": body, "signatory_1_name": "Е. В. Соколова",
                       "signatory_1_position": "Заведующая научно-методическим отделом"},
         )
         created += was_created
