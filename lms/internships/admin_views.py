@@ -209,6 +209,17 @@ def booking_attendance(request, pk: int):
     return redirect("internships_admin_roster", pk=booking.session_id)
 
 
+def mentor_sessions(request):
+    """A mentor's sessions, newest first, each leading to its roster (attendance and evaluation)."""
+    sessions = selectors.sessions_mentored_by(request.user)
+    if not sessions.exists() and not services.user_is_internship_admin(request.user):
+        raise PermissionDenied
+    return render(request, "internships/admin/mentor_sessions.html", {
+        "sessions": sessions, "page_title": _("My internship groups"), "header_title": _("My internship groups"),
+        "header_icon": "group",
+    })
+
+
 # --- Calendar --------------------------------------------------------------------------------------------------------
 
 def sessions_calendar(request):

@@ -91,3 +91,12 @@ def dashboard_bookings(user) -> list[Booking]:
     """The bookings a learner's dashboard shows: those under way, soonest first."""
     return list(Booking.objects.filter(user=user, status__in=Booking.ACTIVE, session__end_date__gte=timezone.localdate())
                 .select_related("session__topic").order_by("session__start_date"))
+
+
+def sessions_mentored_by(user) -> QuerySet[Session]:
+    """Sessions a person mentors: named on the session, or on its topic when the session names nobody."""
+    own = Q(mentors=user)
+    by_topic = Q(mentors__isnull=True, topic__mentors=user)
+    ids = Session.objects.filter(own | by_topic).values("pk")
+    return (sessions_with_seats(Session.objects.filter(pk__in=ids).select_related("topic"))
+            .exclude(status=Session.Status.CANCELLED).order_by("-start_date"))

@@ -7,7 +7,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views, services
+from . import admin_views, selectors, services
 from .models import Requirement, Session, Topic
 
 INTERNSHIPS_MENU_HOOK = "register_internships_menu_item"
@@ -119,6 +119,7 @@ def register_internship_urls():
         path("internships/sessions/<int:pk>/add/", admin_views.session_add_person,
              name="internships_admin_add_person"),
         path("internships/calendar/", admin_views.sessions_calendar, name="internships_admin_calendar"),
+        path("internships/mentoring/", admin_views.mentor_sessions, name="internships_admin_mentoring"),
         path("reports/internship-compliance/", admin_views.compliance_report, name="internships_admin_compliance"),
     ]
 
@@ -132,6 +133,21 @@ def requests_menu_item():
 @hooks.register(INTERNSHIPS_MENU_HOOK)
 def calendar_menu_item():
     return AdminMenuItem(_("Calendar"), reverse("internships_admin_calendar"), icon_name="calendar", order=2)
+
+
+class MentorMenuItem(MenuItem):
+    """Shown to mentors of at least one session."""
+
+    def is_shown(self, request):
+        if not hasattr(request, "_mentors_sessions"):
+            request._mentors_sessions = selectors.sessions_mentored_by(request.user).exists()
+        return request._mentors_sessions
+
+
+@hooks.register("register_admin_menu_item")
+def mentor_menu_item():
+    return MentorMenuItem(_("My internship groups"), reverse("internships_admin_mentoring"), icon_name="group",
+                          order=256)
 
 
 class ComplianceMenuItem(MenuItem):

@@ -201,3 +201,22 @@ def test_sessions_with_bookings_and_topics_with_sessions_are_not_deleted(client,
     assert Session.objects.filter(pk=session.pk).exists()
     client.post(reverse("internship_sessions:delete", args=[empty.pk]))
     assert not Session.objects.filter(pk=empty.pk).exists()
+
+
+def test_mentor_sees_own_sessions_in_the_admin_menu(client):
+    mentor = UserFactory(role=Role.TRAINER)
+    topic = TopicFactory()
+    topic.mentors.add(mentor)
+    by_topic = SessionFactory(topic=topic)
+    named = SessionFactory()
+    named.mentors.add(mentor)
+    other_mentor = SessionFactory(topic=topic)
+    other_mentor.mentors.add(UserFactory(role=Role.TRAINER))
+    client.force_login(mentor)
+    page = client.get(reverse("internships_admin_mentoring")).content.decode()
+    for session in (by_topic, named):
+        assert reverse("internships_admin_roster", args=[session.pk]) in page
+    assert reverse("internships_admin_roster", args=[other_mentor.pk]) not in page
+    assert reverse("internships_admin_mentoring") in client.get("/admin/").content.decode()
+    client.force_login(UserFactory(role=Role.TRAINER))
+    assert client.get(reverse("internships_admin_mentoring")).status_code in (302, 403)
