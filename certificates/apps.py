@@ -14,7 +14,7 @@ class CertificatesConfig(AppConfig):
         role_permissions_extend(Role.ADMINISTRATOR, [
             "certificates.view_certificate", "certificates.view_certificatetemplate",
             "certificates.add_certificatetemplate", "certificates.change_certificatetemplate",
-            "certificates.reissue_certificate", "certificates.revoke_certificate",
+            "certificates.issue_certificate", "certificates.reissue_certificate", "certificates.revoke_certificate",
         ])
         course_completed.connect(_on_course_completed, dispatch_uid="certificates.issue_on_completion")
         internship_completed.connect(_on_internship_completed, dispatch_uid="certificates.issue_on_internship")

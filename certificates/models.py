@@ -109,7 +109,8 @@ class Certificate(models.Model):
             models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique"),
         ]
         indexes = [models.Index(fields=["status", "issued_at"])]
-        permissions = [("reissue_certificate", _("Can reissue certificates")),
+        permissions = [("issue_certificate", _("Can issue certificates")),
+                       ("reissue_certificate", _("Can reissue certificates")),
                        ("revoke_certificate", _("Can revoke certificates"))]
 
     def __str__(self) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.models import Enrolment, ProgrammePage
+from courses.models import CoursePage, Enrolment, ProgrammePage
 from lms.accounts.models import User
-from lms.internships.models import Booking
+from lms.internships.models import Booking, Topic
+from lms.libraries.models import Library, Municipality
 
 from .models import Certificate
 
@@ -126,3 +127,86 @@ def certificate_by_number_and_surname(number: str, surname: str) -> Certificate 
     if certificate is None or certificate.user.last_name.casefold() != " ".join(surname.split()).casefold():
         return None
     return certificate
+
+
+# --- completed without a document: what an administrator issues by hand ---------------------------------------------
+
+COURSE, INTERNSHIP = "course", "internship"
+
+
+@dataclass
+class PendingCompletion:
+    """A completed course (by enrolment) or internship (by booking) whose person holds no valid document for it."""
+
+    kind: str  # COURSE or INTERNSHIP
+    record: Enrolment | Booking
+    title: str
+    hours: int
+    completed_at: object  # datetime
+
+    @property
+    def person(self) -> User:
+        return self.record.user
+
+    @property
+    def key(self) -> str:
+        """The value of the row's checkbox: which record to issue for."""
+        return f"{'enrolment' if self.kind == COURSE else 'booking'}:{self.record.pk}"
+
+
+def completed_without_certificate(*, kind: str = "", course: CoursePage | None = None, topic: Topic | None = None,
+                                  library: Library | None = None, municipality: Municipality | None = None,
+                                  completed_from=None, completed_to=None) -> QuerySet:
+    """Completed courses that give a document and completed internships, for which the person holds no valid
+    document, newest completion first, as one list of {"kind", "id", "completed_at"} rows: one query to count and
+    one for a page, whatever the size. pending_completions() then fetches a page's records.
+
+    A course or a topic chosen narrows the list to that kind; `completed_from`/`completed_to` are datetimes."""
+    valid = Certificate.objects.filter(status=Certificate.Status.VALID)
+    enrolments = (Enrolment.objects.filter(status=Enrolment.Status.COMPLETED)
+                  .exclude(course__certificate_kind=CoursePage.CertificateKind.NONE)
+                  .exclude(Exists(valid.filter(user=OuterRef("user"), course=OuterRef("course")))))
+    bookings = (Booking.objects.filter(status=Booking.Status.COMPLETED)
+                .exclude(Exists(valid.filter(internship=OuterRef("pk")))))
+    if kind == INTERNSHIP or topic is not None:
+        enrolments = enrolments.none()
+    if kind == COURSE or course is not None:
+        bookings = bookings.none()
+    if course is not None:
+        enrolments = enrolments.filter(course=course)
+    if topic is not None:
+        bookings = bookings.filter(topic=topic)
+    common = {}
+    if library is not None:
+        common["user__library"] = library
+    if municipality is not None:
+        common["user__library__municipality"] = municipality
+    if completed_from is not None:
+        common["completed_at__gte"] = completed_from
+    if completed_to is not None:
+        common["completed_at__lte"] = completed_to
+    enrolments = (enrolments.filter(**common).order_by()
+                  .annotate(kind=Value(COURSE, output_field=CharField())).values("id", "completed_at", "kind"))
+    bookings = (bookings.filter(**common).order_by()
+                .annotate(kind=Value(INTERNSHIP, output_field=CharField())).values("id", "completed_at", "kind"))
+    return enrolments.union(bookings, all=True).order_by("-completed_at", "kind", "-id")
+
+
+def pending_completions(rows) -> list[PendingCompletion]:
+    """The records of a page of completed_without_certificate(), in its order: two queries, whatever the size."""
+    rows = list(rows)
+    enrolments = (Enrolment.objects.select_related("user__library__municipality", "course")
+                  .in_bulk([row["id"] for row in rows if row["kind"] == COURSE]))
+    bookings = (Booking.objects.select_related("user__library__municipality", "topic", "session")
+                .in_bulk([row["id"] for row in rows if row["kind"] == INTERNSHIP]))
+    pending = []
+    for row in rows:
+        if row["kind"] == COURSE and row["id"] in enrolments:
+            enrolment = enrolments[row["id"]]
+            pending.append(PendingCompletion(COURSE, enrolment, enrolment.course.title,
+                                             enrolment.course.academic_hours, enrolment.completed_at))
+        elif row["kind"] == INTERNSHIP and row["id"] in bookings:
+            booking = bookings[row["id"]]
+            pending.append(PendingCompletion(INTERNSHIP, booking, booking.topic.title, booking.topic.academic_hours,
+                                             booking.completed_at))
+    return pending

@@ -6,11 +6,13 @@ import base64
 import logging
 import mimetypes
 import secrets
+from dataclasses import dataclass, field
 
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -258,6 +260,55 @@ def certificate_revoke_many(*, certificate_ids, reason: str, actor: User) -> lis
         except CertificateError as error:
             raise _refusal(certificate, error) from error
     return revoked
+
+
+@dataclass
+class IssueManyResult:
+    """What an administrator's issue did: the documents issued now, and those the people already held (issuing is
+    idempotent, so a second request, or one racing the automatic issue, adds nothing)."""
+
+    issued: list[Certificate] = field(default_factory=list)
+    already_held: list[Certificate] = field(default_factory=list)
+
+
+def _ids(values) -> list[int]:
+    return sorted({int(value) for value in values})
+
+
+@transaction.atomic
+def certificate_issue_many(*, enrolment_ids, booking_ids, actor: User) -> IssueManyResult:
+    """An administrator issues the documents of completed courses (by enrolment) and internships (by booking):
+    all of them or none. The enrolments and then the bookings are locked in the order of their ids (two requests
+    never wait on each other in a circle) and issued in that order through certificate_issue and
+    certificate_issue_for_internship; the first refusal rolls the whole request back (no number is taken, no PDF
+    rendered, nobody e-mailed) and names the person and the course or topic it stopped at."""
+    enrolment_ids, booking_ids = _ids(enrolment_ids), _ids(booking_ids)
+    if not enrolment_ids and not booking_ids:
+        raise CertificateError(_("Select at least one person."))
+    enrolments = list(Enrolment.objects.select_for_update(of=("self",)).select_related("user", "course")
+                      .filter(pk__in=enrolment_ids).order_by("pk"))
+    bookings = list(Booking.objects.select_for_update(of=("self",)).select_related("user", "topic")
+                    .filter(pk__in=booking_ids).order_by("pk"))
+    if len(enrolments) != len(enrolment_ids) or len(bookings) != len(booking_ids):
+        raise CertificateError(_("Some of the selected records no longer exist. Nothing was issued."))
+    held = set(Certificate.objects.filter(status=Certificate.Status.VALID)
+               .filter(Q(course__in=[e.course_id for e in enrolments], user__in=[e.user_id for e in enrolments])
+                       | Q(internship__in=booking_ids))
+               .values_list("pk", flat=True))
+    result = IssueManyResult()
+    work = ([(e.user, e.course.title, lambda e=e: certificate_issue(user=e.user, course=e.course, issued_by=actor))
+             for e in enrolments]
+            + [(b.user, b.topic.title, lambda b=b: certificate_issue_for_internship(booking=b, issued_by=actor))
+               for b in bookings])
+    for person, title, issue in work:
+        try:
+            certificate = issue()
+        except CertificateError as error:
+            raise CertificateError(_("%(person)s, «%(title)s»: %(error)s Nothing was issued.")
+                                   % {"person": person.full_name or person.email, "title": title,
+                                      "error": error}) from error
+        (result.already_held if certificate.pk in held else result.issued).append(certificate)
+    return result
 
 
 def qr_data_uri(url: str) -> str:
