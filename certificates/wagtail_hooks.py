@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_views import IssueViewSet
 from .bulk_actions import ReissueBulkAction, RevokeBulkAction, user_may_act_in_bulk
 from .models import Certificate, CertificateTemplate
 
@@ -28,6 +29,11 @@ class CertificateIndexView(IndexView):
         if not self.bulk_actions_allowed:
             return columns
         return [BulkActionsCheckboxColumn("bulk_actions", obj_type="certificate"), *columns]
+
+    def get_base_queryset(self):
+        # The holder (with the library, for the export) and the course of every row come in the listing's one
+        # query; ModelViewSet has no get_queryset(request) hook, so this is where it goes.
+        return super().get_base_queryset().select_related("user", "user__library", "course")
 
     def _get_title_column(self, *args, **kwargs):
         # the checkbox of a row is described by its registry number (aria-describedby)
@@ -59,9 +65,6 @@ class CertificateViewSet(ModelViewSet):
     form_fields = ["revoked_reason"]
     ordering = ["-issued_at"]
 
-    def get_queryset(self, request):
-        return Certificate.objects.select_related("user", "user__library", "course")
-
 
 class CertificateTemplateViewSet(ModelViewSet):
     model = CertificateTemplate
@@ -77,7 +80,8 @@ class CertificatesGroup(ViewSetGroup):
     menu_label = _("Certificates")
     menu_icon = "doc-full"
     menu_order = 260
-    items = (CertificateViewSet("certificate_register"), CertificateTemplateViewSet("certificate_templates"))
+    items = (CertificateViewSet("certificate_register"), IssueViewSet("certificate_issue"),
+             CertificateTemplateViewSet("certificate_templates"))
 
 
 @hooks.register("register_admin_viewset")
