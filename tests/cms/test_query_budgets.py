@@ -1,0 +1,94 @@
+"""Query budgets: each key page does the same number of queries on a small and on a several times larger dataset
+(built by `seed_load`'s logic), so that no page grows with the data (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from cms.load_data import LOAD_DOMAIN, LoadSize, load_seed
+from courses import quiz_services
+from courses.models import Attempt, Enrolment, LessonPage, QuizPage
+from lms.accounts.models import User
+
+SMALL = LoadSize(libraries=5, staff=30, courses=3, lessons_per_course=4, modules_per_course=2, enrolments=60,
+                 completions=100, attempts=40, sessions=6, certificates=12)
+LARGER = LoadSize(libraries=40, staff=160, courses=9, lessons_per_course=12, modules_per_course=3, enrolments=700,
+                  completions=3500, attempts=400, sessions=24, certificates=70)
+
+# Ceilings, so that a count that is constant but needlessly large is noticed too (seen on SQLite: 12, 15, 15,
+# 23, 24, 14, 22, 7, 15, 14; PostgreSQL may add one or two).
+CEILINGS = {"catalogue (anonymous)": 18, "course page (anonymous)": 20, "catalogue": 20, "course page": 30,
+            "lesson page": 30, "dashboard": 20, "quiz page": 30, "attempt page": 10, "compliance report": 20,
+            "certificate register": 20}
+
+
+def _subject() -> tuple[User, Enrolment]:
+    """A learner in the middle of a course (lessons studied, an attempt left) with as many other enrolments as
+    anyone: the person whose pages have the most to show."""
+    candidates = (Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, progress_percent__gt=0,
+                                           user__email__endswith="@" + LOAD_DOMAIN)
+                  .select_related("user", "course").order_by("-progress_percent", "pk"))
+    best = None
+    for enrolment in candidates[:200]:
+        if Attempt.objects.filter(user=enrolment.user, quiz__path__startswith=enrolment.course.path).count() >= 3:
+            continue
+        count = Enrolment.objects.filter(user=enrolment.user).count()
+        if best is None or count > best[0]:
+            best = (count, enrolment)
+    assert best is not None, "the dataset has no learner in the middle of a course"
+    return best[1].user, best[1]
+
+
+def _count(client, url: str, name: str, counts: dict) -> None:
+    client.get(url)  # warm the per-process caches (site root paths, settings, content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (name, url, response.status_code)
+    counts[name] = len(queries)
+
+
+def _page_counts(client, size: LoadSize) -> tuple[dict[str, int], dict[str, int]]:
+    """Build the dataset inside a savepoint, count every key page's queries, then roll the dataset back."""
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        cache.clear()
+        result = load_seed(size)
+        user, enrolment = _subject()
+        course = enrolment.course
+        lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
+        quiz = QuizPage.objects.live().descendant_of(course).get()
+        _count(client, result.programme_url, "catalogue (anonymous)", counts)
+        _count(client, course.url, "course page (anonymous)", counts)
+        client.force_login(user)
+        _count(client, result.programme_url, "catalogue", counts)
+        _count(client, course.url, "course page", counts)
+        _count(client, lesson.url, "lesson page", counts)
+        _count(client, "/learning/", "dashboard", counts)
+        _count(client, quiz.url, "quiz page", counts)
+        attempt = quiz_services.attempt_start(user=user, quiz=quiz)
+        _count(client, f"/attempts/{attempt.pk}/", "attempt page", counts)
+        client.force_login(User.objects.get(email=result.admin_email))
+        _count(client, "/admin/reports/internship-compliance/", "compliance report", counts)
+        _count(client, "/admin/certificate_register/", "certificate register", counts)
+        client.logout()
+        data = dict(result.counts)
+        transaction.set_rollback(True)
+    cache.clear()
+    return counts, data
+
+
+@pytest.mark.django_db
+def test_key_pages_do_the_same_number_of_queries_at_two_sizes(client):
+    small, small_data = _page_counts(client, SMALL)
+    larger, larger_data = _page_counts(client, LARGER)
+    # The two datasets really differ in size.
+    for key in ("staff", "courses", "enrolments", "completions", "attempts", "bookings", "certificates"):
+        assert larger_data[key] >= 3 * small_data[key], (key, small_data[key], larger_data[key])
+    assert small.keys() == larger.keys() == CEILINGS.keys()
+    grown = {page: (small[page], larger[page]) for page in small if small[page] != larger[page]}
+    assert not grown, f"queries that grow with the data (small, larger): {grown}"
+    over = {page: count for page, count in larger.items() if count > CEILINGS[page]}
+    assert not over, f"queries above the ceiling: {over} (all: {larger})"

@@ -1,0 +1,176 @@
+"""`seed_load` at size S: the counts asked for, and the invariants the services keep, checked by the services' own
+rules where they have one (progress recount, grading, booking transitions)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from certificates.models import Certificate, RegistryCounter
+from cms.load_data import ATTEMPTS_ALLOWED, LOAD_DOMAIN, LOAD_PASSWORD, SIZES, load_seed
+from courses import quiz_services
+from courses.models import Attempt, CoursePage, Enrolment, LessonCompletion, LessonPage, Question, QuizPage
+from courses.services import enrolment_progress_refresh
+from lms.accounts.models import User
+from lms.internships.models import Attendance, Booking, BookingEvent, Session
+
+S = SIZES["S"]
+
+
+@pytest.fixture
+def dataset(db):
+    return load_seed(S)
+
+
+def test_counts_are_those_of_size_s(dataset):
+    staff = User.objects.filter(email__endswith="@" + LOAD_DOMAIN).exclude(is_staff=True)
+    assert staff.count() == S.staff
+    assert CoursePage.objects.live().count() == S.courses
+    assert LessonPage.objects.live().count() == S.courses * S.lessons_per_course
+    assert QuizPage.objects.live().count() == S.courses
+    assert Enrolment.objects.count() == S.enrolments
+    assert LessonCompletion.objects.count() == S.completions
+    assert Attempt.objects.count() == S.attempts
+    assert Session.objects.count() == S.sessions
+    assert Booking.objects.count() > S.sessions
+    assert Certificate.objects.count() == S.certificates
+    assert dataset.counts["completions"] == S.completions
+
+
+def test_progress_is_what_the_services_count_and_completed_means_completed(dataset):
+    lessons = {course.pk: set(LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True))
+               for course in CoursePage.objects.all()}
+    done = defaultdict(set)
+    for enrolment_id, lesson_id in LessonCompletion.objects.values_list("enrolment_id", "lesson_id"):
+        done[enrolment_id].add(lesson_id)
+    statuses = Counter()
+    for enrolment in Enrolment.objects.select_related("course", "user"):
+        statuses[enrolment.status] += 1
+        assert done[enrolment.pk] <= lessons[enrolment.course_id]  # only the course's own lessons
+        if enrolment.status == Enrolment.Status.REQUESTED:
+            assert not done[enrolment.pk] and enrolment.progress_percent == 0
+        before = (enrolment.progress_percent, enrolment.status)
+        enrolment_progress_refresh(enrolment=enrolment)  # the services' recount changes nothing
+        enrolment.refresh_from_db()
+        assert (enrolment.progress_percent, enrolment.status) == before, enrolment.pk
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            assert enrolment.completed_at is not None and enrolment.progress_percent == 100
+            assert done[enrolment.pk] == lessons[enrolment.course_id]
+            assert enrolment.completed_at >= enrolment.created_at
+        else:
+            assert enrolment.completed_at is None
+        if done[enrolment.pk]:
+            assert enrolment.last_lesson_id in done[enrolment.pk] and enrolment.last_activity_at is not None
+    assert statuses[Enrolment.Status.ACTIVE] > statuses[Enrolment.Status.COMPLETED] > 0
+    assert statuses[Enrolment.Status.REQUESTED] > 0  # courses by approval have requests waiting
+
+
+def test_attempts_are_numbered_frozen_and_graded_as_the_quiz_services_grade(dataset):
+    studying = set(Enrolment.objects.filter(status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED))
+                   .values_list("user_id", "course__path"))
+    versions = dict(Question.objects.values_list("pk", "version"))
+    numbers = defaultdict(list)
+    for attempt in Attempt.objects.select_related("quiz"):
+        numbers[(attempt.quiz_id, attempt.user_id)].append(attempt.number)
+        course_path = attempt.quiz.path[:-QuizPage.steplen]
+        assert (attempt.user_id, course_path) in studying  # only people enrolled in the course take its quiz
+        assert attempt.status == Attempt.Status.FINISHED
+        assert attempt.started_at < attempt.submitted_at <= attempt.deadline
+        assert len(attempt.questions) == 10
+        for entry in attempt.questions:
+            assert versions[entry["question_id"]] == entry["version"]
+            assert "question" in entry and entry["marks"] == "1.00"
+        regraded = Attempt(quiz=attempt.quiz, questions=attempt.questions, answers=attempt.answers, grades={})
+        quiz_services._grade(regraded)
+        assert (regraded.marks, regraded.max_marks, regraded.passed) == (attempt.marks, attempt.max_marks,
+                                                                          attempt.passed)
+        assert attempt.max_marks == Decimal("10.00")
+    for key, seen in numbers.items():
+        assert sorted(seen) == list(range(1, len(seen) + 1)) and len(seen) <= ATTEMPTS_ALLOWED, key
+    assert Attempt.objects.filter(passed=True).exists() and Attempt.objects.filter(passed=False).exists()
+
+
+def test_bookings_respect_seats_topics_transitions_and_attendance(dataset):
+    sessions = {s.pk: s for s in Session.objects.all()}
+    holding = Counter()
+    active_topics = Counter()
+    busy = defaultdict(list)
+    for booking in Booking.objects.all():
+        session = sessions[booking.session_id]
+        assert booking.topic_id == session.topic_id
+        if booking.status in Booking.SEAT_HOLDING and not booking.over_capacity:
+            holding[session.pk] += 1
+        if booking.status in Booking.ACTIVE:
+            active_topics[(booking.user_id, booking.topic_id)] += 1
+            busy[booking.user_id].append((session.start_date, session.end_date))
+        trail = list(BookingEvent.objects.filter(booking=booking).order_by("at", "pk"))
+        assert trail and trail[0].from_status == "" and trail[-1].to_status == booking.status
+        for earlier, later in zip(trail, trail[1:]):
+            assert later.from_status == earlier.to_status
+            assert later.to_status in Booking.TRANSITIONS[earlier.to_status], (earlier, later)
+        days = set(Attendance.objects.filter(booking=booking).values_list("day", flat=True))
+        if booking.status in (Booking.Status.ATTENDED, Booking.Status.COMPLETED, Booking.Status.NO_SHOW):
+            assert days == set(session.days)
+        if booking.status == Booking.Status.COMPLETED:
+            assert booking.evaluation == Booking.Evaluation.PASSED and booking.completed_at is not None
+            assert session.status == Session.Status.HELD
+        if session.status == Session.Status.CANCELLED:
+            assert booking.status == Booking.Status.CANCELLED
+    for session_id, count in holding.items():
+        assert count <= sessions[session_id].capacity
+    assert max(active_topics.values()) == 1  # one active booking per person and topic
+    for intervals in busy.values():
+        intervals.sort()
+        for (_s1, end), (start, _e2) in zip(intervals, intervals[1:]):
+            assert start > end  # no two sessions of one person overlap
+
+
+def test_certificates_are_numbered_without_gaps_with_unique_codes(dataset):
+    certificates = list(Certificate.objects.select_related("course", "internship"))
+    by_year = defaultdict(list)
+    for certificate in certificates:
+        by_year[certificate.year].append(certificate)
+        assert re.fullmatch(rf"ОНБ-{certificate.year}-\d{{5}}", certificate.number)
+        assert int(certificate.number[-5:]) == certificate.sequence
+        assert not certificate.pdf and certificate.status == Certificate.Status.VALID
+        assert certificate.facts["name_dative"] and certificate.facts["number"] == certificate.number
+        if certificate.course_id:
+            assert Enrolment.objects.filter(user=certificate.user, course=certificate.course,
+                                            status=Enrolment.Status.COMPLETED).exists()
+        else:
+            assert certificate.internship.status == Booking.Status.COMPLETED
+    for year, issued in by_year.items():
+        assert sorted(c.sequence for c in issued) == list(range(1, len(issued) + 1))
+        assert RegistryCounter.objects.get(year=year).last_number == len(issued)
+        in_time = sorted(issued, key=lambda c: c.issued_at)
+        assert [c.sequence for c in in_time] == sorted(c.sequence for c in issued)  # numbered in order of issue
+    assert len({c.code for c in certificates}) == len(certificates)
+    assert any(c.internship_id for c in certificates) and any(c.course_id for c in certificates)
+    completed_courses = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).count()
+    assert Certificate.objects.filter(course__isnull=False).count() == completed_courses
+
+
+def test_the_printed_logins_work_and_a_certificate_without_its_pdf_is_checked_and_listed(dataset):
+    client = Client()
+    assert client.login(email=dataset.learner_email, password=LOAD_PASSWORD)
+    assert client.get("/learning/").status_code == 200
+    certificate = Certificate.objects.filter(course__isnull=False).select_related("user").first()
+    verify = client.get(f"/verify/{certificate.code}/")
+    assert verify.status_code == 200 and certificate.number in verify.content.decode()
+    client.force_login(certificate.user)
+    documents = client.get("/my/documents/").content.decode()
+    assert certificate.number in documents  # listed; the PDF link appears once the PDF is rendered
+    admin = Client()
+    assert admin.login(email=dataset.admin_email, password=LOAD_PASSWORD)
+    assert admin.get("/admin/certificate_register/").status_code == 200
+
+
+def test_a_second_run_refuses_in_russian(dataset):
+    with pytest.raises(CommandError, match="Нагрузочные данные уже созданы"):
+        call_command("seed_load", "--size", "S")
+    assert Enrolment.objects.count() == S.enrolments
