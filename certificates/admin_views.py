@@ -16,12 +16,14 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -42,14 +44,14 @@ class PendingFilterSet(WagtailFilterSet):
     """The form of the filters only: the selector applies them (the listing is a union of two tables)."""
 
     kind = django_filters.ChoiceFilter(
-        label=_("Completed"), method="keep", empty_label=_("All"), widget=forms.RadioSelect,
+        label=_("Course or internship"), method="keep", empty_label=_("All"), widget=forms.RadioSelect,
         choices=[(selectors.COURSE, _("Courses")), (selectors.INTERNSHIP, _("Internships"))],
     )
     course = django_filters.ModelChoiceFilter(
         label=_("Course"), method="keep",
         queryset=CoursePage.objects.exclude(certificate_kind=CoursePage.CertificateKind.NONE).order_by("title"),
     )
-    topic = django_filters.ModelChoiceFilter(label=_("Internship topic"), method="keep",
+    topic = django_filters.ModelChoiceFilter(label=capfirst(_("Internship topic")), method="keep",
                                              queryset=Topic.objects.order_by("title"))
     library = django_filters.ModelChoiceFilter(label=_("Library"), method="keep",
                                                queryset=Library.objects.order_by("short_name"))
@@ -66,6 +68,13 @@ class PendingFilterSet(WagtailFilterSet):
         return queryset
 
 
+class PendingPaginator(WagtailPaginator):
+    @cached_property
+    def items_count_label(self) -> str:
+        return ngettext("%(count)d completed without a document", "%(count)d completed without a document",
+                        self.count) % {"count": self.count}
+
+
 class PendingIssueView(BaseListingView):
     """The listing: completed without a document, with filters, pages of 50, checkboxes and the issue buttons."""
 
@@ -77,7 +86,7 @@ class PendingIssueView(BaseListingView):
     paginate_by = 50
     index_url_name = "certificate_issue:index"
     index_results_url_name = "certificate_issue:index_results"
-    verbose_name_plural = _("completions without a certificate")
+    paginator_class = PendingPaginator
 
     def dispatch(self, request, *args, **kwargs):
         if not user_may_issue(request.user):

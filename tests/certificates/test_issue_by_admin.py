@@ -216,6 +216,8 @@ def test_the_listing_pages_by_fifty_and_counts_all(admin_client, world):
     first, second = admin_client.get(LISTING), admin_client.get(LISTING + "?p=2")
     assert len(first.context["rows"]) == 50 and len(second.context["rows"]) == 4
     assert first.context["items_count"] == 54
+    assert first.context["paginator"].items_count_label == ngettext(
+        "%(count)d completed without a document", "%(count)d completed without a document", 54) % {"count": 54}
     assert not {r.key for r in first.context["rows"]} & {r.key for r in second.context["rows"]}
 
 
