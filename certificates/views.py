@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -72,11 +73,29 @@ def my_documents(request):
     return render(request, "certificates/my_documents.html", {"certificates": certificates})
 
 
+def _rendered(certificate: Certificate) -> Certificate:
+    """A valid certificate whose PDF is not stored yet (its task is still queued, or the data was loaded in bulk by
+    seed_load) is rendered now, once: the row lock makes a simultaneous download wait and then find the file."""
+    from .services import certificate_render_pdf
+
+    with transaction.atomic():
+        locked = (Certificate.objects.select_for_update(of=("self",)).select_related(
+            "template", "template__logo", "template__background_image", "template__signatory_1_signature",
+            "template__signatory_2_signature").get(pk=certificate.pk))
+        if not locked.pdf:
+            certificate_render_pdf(certificate=locked)
+    return locked
+
+
 def download(request, code: str):
     """The owner, administrators and whoever holds the verification code may fetch the PDF."""
     certificate = Certificate.objects.filter(code=code).first() if 16 <= len(code) <= 64 else None
-    if certificate is None or not certificate.pdf:
+    if certificate is None:
         raise Http404
+    if not certificate.pdf:
+        if certificate.status != Certificate.Status.VALID:
+            raise Http404
+        certificate = _rendered(certificate)
     return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
                         filename=f"{certificate.number}.pdf")
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from certificates.models import Certificate, RegistryCounter
+from certificates.services import certificate_revoke
 from cms.load_data import ATTEMPTS_ALLOWED, LOAD_DOMAIN, LOAD_PASSWORD, SIZES, load_seed
 from courses import quiz_services
 from courses.models import Attempt, CoursePage, Enrolment, LessonCompletion, LessonPage, Question, QuizPage
@@ -155,16 +156,32 @@ def test_certificates_are_numbered_without_gaps_with_unique_codes(dataset):
     assert Certificate.objects.filter(course__isnull=False).count() == completed_courses
 
 
-def test_the_printed_logins_work_and_a_certificate_without_its_pdf_is_checked_and_listed(dataset):
+def test_the_printed_logins_work_and_a_certificate_without_its_pdf_is_rendered_on_download(dataset, settings,
+                                                                                          tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     client = Client()
     assert client.login(email=dataset.learner_email, password=LOAD_PASSWORD)
     assert client.get("/learning/").status_code == 200
     certificate = Certificate.objects.filter(course__isnull=False).select_related("user").first()
-    verify = client.get(f"/verify/{certificate.code}/")
-    assert verify.status_code == 200 and certificate.number in verify.content.decode()
+    download = f"/verify/{certificate.code}/pdf/"
+    verify = client.get(f"/verify/{certificate.code}/").content.decode()
+    assert certificate.number in verify and download in verify
     client.force_login(certificate.user)
     documents = client.get("/my/documents/").content.decode()
-    assert certificate.number in documents  # listed; the PDF link appears once the PDF is rendered
+    assert certificate.number in documents and download in documents
+    response = client.get(download)  # not rendered by seed_load: rendered now, once, and stored
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    certificate.refresh_from_db()
+    stored = certificate.pdf.name
+    assert stored and client.get(download).status_code == 200
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == stored
+    revoked = Certificate.objects.exclude(pk=certificate.pk).first()
+    certificate_revoke(certificate=revoked, reason="Выдан по ошибке", actor=revoked.user)
+    assert client.get(f"/verify/{revoked.code}/pdf/").status_code == 404  # a revoked document is not rendered
+    revoked.refresh_from_db()
+    assert not revoked.pdf
     admin = Client()
     assert admin.login(email=dataset.admin_email, password=LOAD_PASSWORD)
     assert admin.get("/admin/certificate_register/").status_code == 200
