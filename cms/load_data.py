@@ -258,10 +258,11 @@ class CourseTree:
 
 
 def _home():
-    from .demo import _home_page, _site_settings
+    from .demo import _administrator_page_permissions, _home_page, _site_settings
 
     home, _changed = _home_page()
     _site_settings(home)
+    _administrator_page_permissions(home)  # the administrators edit and publish the pages, as in the demo
     return home
 
 

@@ -4,6 +4,7 @@ rules where they have one (progress recount, grading, booking transitions)."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -41,6 +42,17 @@ def test_counts_are_those_of_size_s(dataset):
     assert Booking.objects.count() > S.sessions
     assert Certificate.objects.count() == S.certificates
     assert dataset.counts["completions"] == S.completions
+
+
+def test_the_page_tree_is_sound_and_the_pages_are_live(dataset):
+    out = StringIO()
+    call_command("fixtree", stdout=out)  # Wagtail's own check of paths, depths and child counts
+    assert out.getvalue().count("No problems found") == 2, out.getvalue()
+    course = CoursePage.objects.live().order_by("path").first()
+    assert course.get_children().count() == course.numchild == 5  # four modules and the final quiz
+    lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
+    assert lesson.url == f"{course.url}module-1/urok-1/" and not lesson.has_unpublished_changes
+    assert lesson.first_published_at is not None and lesson.specific_class is LessonPage
 
 
 def test_progress_is_what_the_services_count_and_completed_means_completed(dataset):
@@ -185,6 +197,8 @@ def test_the_printed_logins_work_and_a_certificate_without_its_pdf_is_rendered_o
     admin = Client()
     assert admin.login(email=dataset.admin_email, password=LOAD_PASSWORD)
     assert admin.get("/admin/certificate_register/").status_code == 200
+    lesson = LessonPage.objects.live().first()
+    assert admin.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200  # administrators edit the pages
 
 
 def test_a_second_run_refuses_in_russian(dataset):
