@@ -44,14 +44,14 @@ from certificates.models import Certificate, CertificateTemplate, RegistryCounte
 from certificates.russian import decline_full_name, format_date_ru, format_period_ru, hours_phrase
 from certificates.services import NUMBER_PREFIX
 from courses import quiz_services
-from courses.models import (Attempt, CourseModulePage, CoursePage, CourseTrainer, Enrolment, LessonCompletion,
+from courses.models import (Attempt, CourseModulePage, CoursePage, Enrolment, LessonCompletion,
                             LessonPage, ProgrammePage, Question, QuestionCategory, QuizPage, QuizRandomDraw)
 from courses.services import course_trainer_add
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 from lms.accounts.services import role_assign
 from lms.internships.models import Attendance, Booking, BookingEvent, Requirement, Session, Topic, TopicDay
-from lms.libraries.models import Library, Municipality
+from lms.libraries.models import Library
 from lms.libraries.services import library_directory_seed
 
 LOAD_DOMAIN = "load.kuzbass-lms.ru"
@@ -318,10 +318,8 @@ def _pages(size: LoadSize, home, rng: random.Random, now, trainer: User) -> tupl
         programme.add_child(instance=course)
         trees.append(CourseTree(course=course))
     _course_children(size, trees, locale, now)
-    for tree in trees:
-        CourseTrainer.objects.get_or_create(course=tree.course, user=trainer)
-    if trees:
-        course_trainer_add(course=trees[0].course, user=trainer)  # role and the page permissions of one course
+    for tree in trees:  # through the service: the link, the trainer role and the course's page permissions
+        course_trainer_add(course=tree.course, user=trainer)
     return programme, trees
 
 
@@ -809,7 +807,7 @@ def _facts(user: User, title: str, programme: str, hours: int, start: datetime.d
     }
 
 
-def _certificates(plans: list[Plan], programme: ProgrammePage, bookings: list[Booking], admin: User) -> int:
+def _certificates(plans: list[Plan], programme: ProgrammePage, bookings: list[Booking]) -> int:
     templates = _templates()
     pending = []  # (issued_at, user, course, booking, template, facts)
     for plan in plans:
@@ -874,7 +872,7 @@ def load_seed(size: LoadSize, *, seed: int = 2026, log=lambda message: None) -> 
         note_target = round(size.certificates * NOTE_SHARE)
         bookings = _internships(size, staff, admin, trainer, rng, now, note_target)
         clock.lap("стажировки")
-        certificates = _certificates(plans, programme, bookings, admin)
+        certificates = _certificates(plans, programme, bookings)
         clock.lap("сертификаты")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -16,7 +16,8 @@ from certificates.models import Certificate, RegistryCounter
 from certificates.services import certificate_revoke
 from cms.load_data import ATTEMPTS_ALLOWED, LOAD_DOMAIN, LOAD_PASSWORD, SIZES, load_seed
 from courses import quiz_services
-from courses.models import Attempt, CoursePage, Enrolment, LessonCompletion, LessonPage, Question, QuizPage
+from courses.models import (Attempt, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage, Question,
+                            QuizPage)
 from courses.services import enrolment_progress_refresh
 from lms.accounts.models import User
 from lms.internships.models import Attendance, Booking, BookingEvent, Session
@@ -53,6 +54,9 @@ def test_the_page_tree_is_sound_and_the_pages_are_live(dataset):
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
     assert lesson.url == f"{course.url}module-1/urok-1/" and not lesson.has_unpublished_changes
     assert lesson.first_published_at is not None and lesson.specific_class is LessonPage
+    trainer = User.objects.get(email=f"trainer@{LOAD_DOMAIN}")
+    assert CourseTrainer.objects.filter(user=trainer).count() == S.courses
+    assert trainer.groups.filter(name__startswith="Преподаватели курса").count() == S.courses
 
 
 def test_progress_is_what_the_services_count_and_completed_means_completed(dataset):
