@@ -56,14 +56,21 @@ def _template_for(course: CoursePage | None, kind: str | None = None) -> Certifi
     return template
 
 
-def _course_facts(user: User, course: CoursePage, enrolment: Enrolment | None) -> dict:
-    completed = enrolment.completed_at if enrolment and enrolment.completed_at else timezone.now()
-    started = enrolment.created_at if enrolment else completed
+def _person_facts(user: User) -> dict:
+    """Who the document is for, as it stands on the day of issue."""
     return {
         "full_name": user.full_name,
         "name_dative": decline_full_name(user.last_name, user.first_name, user.patronymic, case="dative"),
         "library": user.library.name if user.library_id else "",
         "position": user.position,
+    }
+
+
+def _course_facts(user: User, course: CoursePage, enrolment: Enrolment | None) -> dict:
+    completed = enrolment.completed_at if enrolment and enrolment.completed_at else timezone.now()
+    started = enrolment.created_at if enrolment else completed
+    return {
+        **_person_facts(user),
         "course": course.title,
         "programme": course.get_parent().title if course.get_parent() else "",
         "hours": course.academic_hours,
@@ -78,10 +85,7 @@ def _internship_facts(booking: Booking) -> dict:
     user, session = booking.user, booking.session
     topic = session.topic
     return {
-        "full_name": user.full_name,
-        "name_dative": decline_full_name(user.last_name, user.first_name, user.patronymic, case="dative"),
-        "library": user.library.name if user.library_id else "",
-        "position": user.position,
+        **_person_facts(user),
         "course": topic.title,
         "programme": "Стажировка в ОНБ им. В.Д. Федорова" + (f", {topic.host_department}"
                                                               if topic.host_department else ""),
