@@ -17,6 +17,13 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The suite creates thousands of people; the production hasher spends a quarter of a second on each password
+    (PBKDF2 with Django's iteration count). Tests of passwords still check them, only with a cheap hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Unit tests run tasks in-process; tests/integration switch to the real worker themselves."""
     from lms.celery import app
