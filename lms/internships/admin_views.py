@@ -188,23 +188,16 @@ def booking_attendance(request, pk: int):
     """One row of the attendance grid: a mark per day, then the mentor's evaluation."""
     booking = get_object_or_404(Booking.objects.select_related("session__topic", "user"), pk=pk)
     _session_for_roster(request.user, booking.session_id)
-    changed = 0
+    marks = {day: request.POST[f"day-{day.isoformat()}"] for day in booking.session.days
+             if request.POST.get(f"day-{day.isoformat()}")}
     try:
-        for day in booking.session.days:
-            mark = request.POST.get(f"day-{day.isoformat()}", "")
-            if mark:
-                services.attendance_mark(actor=request.user, booking=booking, day=day, mark=mark)
-                changed += 1
-        evaluation = request.POST.get("evaluation", "")
-        if evaluation:
-            booking.refresh_from_db()
-            services.booking_evaluate(actor=request.user, booking=booking, evaluation=evaluation,
-                                      comment=request.POST.get("comment", "")[:2000])
-            changed += 1
+        recorded = services.attendance_record(actor=request.user, booking=booking, marks=marks,
+                                              evaluation=request.POST.get("evaluation", ""),
+                                              comment=request.POST.get("comment", "")[:2000])
     except services.BookingError as error:
         messages.error(request, str(error))
     else:
-        if changed:
+        if recorded:
             messages.success(request, _("Saved for %(name)s.") % {"name": booking.user.full_name})
     return redirect("internships_admin_roster", pk=booking.session_id)
 

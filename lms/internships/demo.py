@@ -100,13 +100,11 @@ def _staff(password: str) -> list[User]:
     return people
 
 
-def _complete(booking: Booking, admin: User, mentor: User, *, evaluation: str = "passed", absent: bool = False):
-    for day in booking.session.days:
-        services.attendance_mark(actor=mentor, booking=booking, day=day, mark="absent" if absent else "present")
-    if not absent:
-        booking.refresh_from_db()
-        services.booking_evaluate(actor=mentor, booking=booking, evaluation=evaluation,
-                                  comment="Задания выполнены полностью." if evaluation == "passed" else "")
+def _complete(booking: Booking, mentor: User, *, absent: bool = False) -> None:
+    marks = dict.fromkeys(booking.session.days, "absent" if absent else "present")
+    services.attendance_record(actor=mentor, booking=booking, marks=marks,
+                               evaluation="" if absent else "passed",
+                               comment="" if absent else "Задания выполнены полностью.")
 
 
 @transaction.atomic
@@ -129,13 +127,13 @@ def internships_demo_seed(*, password: str) -> int:
     past_archive = _session(archive, today - datetime.timedelta(days=10), capacity=6)
     for person in staff[:6]:
         booking = services.booking_add(admin=admin, user=person, session=past_reference)
-        _complete(booking, admin, mentor, absent=person is staff[5])
+        _complete(booking, mentor, absent=person is staff[5])
         booking.refresh_from_db()
         if booking.status == Booking.Status.ATTENDED and person is not staff[4]:
             services.booking_report_upload(user=person, booking=booking, upload=_report(person))
     for person in staff[6:10] + [learners["learner2"]]:
         booking = services.booking_add(admin=admin, user=person, session=past_archive)
-        _complete(booking, admin, mentor)
+        _complete(booking, mentor)
         booking.refresh_from_db()
         if person is not staff[9]:
             services.booking_report_upload(user=person, booking=booking, upload=_report(person))

@@ -67,11 +67,6 @@ def interest_topic_ids(user) -> set[int]:
     return set(Interest.objects.filter(user=user, booking__isnull=True).values_list("topic_id", flat=True))
 
 
-def feed_of(user) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
 def feed_bookings(token: str) -> list[Booking] | None:
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
@@ -93,10 +88,13 @@ def dashboard_bookings(user) -> list[Booking]:
                 .select_related("session__topic").order_by("session__start_date"))
 
 
-def sessions_mentored_by(user) -> QuerySet[Session]:
+def mentored_by(user) -> Q:
     """Sessions a person mentors: named on the session, or on its topic when the session names nobody."""
-    own = Q(mentors=user)
-    by_topic = Q(mentors__isnull=True, topic__mentors=user)
-    ids = Session.objects.filter(own | by_topic).values("pk")
+    return Q(pk__in=Session.objects.filter(Q(mentors=user) | Q(mentors__isnull=True, topic__mentors=user))
+             .values("pk"))
+
+
+def sessions_mentored_by(user) -> QuerySet[Session]:
+    ids = Session.objects.filter(mentored_by(user)).values("pk")
     return (sessions_with_seats(Session.objects.filter(pk__in=ids).select_related("topic"))
             .exclude(status=Session.Status.CANCELLED).order_by("-start_date"))

@@ -18,7 +18,8 @@ from lms.accounts.models import User
 from lms.accounts.roles import ROLE_GROUP_NAMES, Role
 from lms.accounts.selectors import staff_visible_to
 
-from .models import Attendance, Booking, BookingEvent, Interest, Session, Topic
+from .models import Attendance, Booking, BookingEvent, CalendarFeed, Interest, Session, Topic
+from .selectors import mentored_by
 from .signals import internship_completed
 
 Status = Booking.Status
@@ -38,8 +39,7 @@ def user_is_internship_admin(user) -> bool:
 def user_mentors_session(user, session: Session) -> bool:
     if not (user and user.is_authenticated):
         return False
-    return (session.mentors.filter(pk=user.pk).exists()
-            or (not session.mentors.exists() and session.topic.mentors.filter(pk=user.pk).exists()))
+    return Session.objects.filter(mentored_by(user), pk=session.pk).exists()
 
 
 def user_may_mark_attendance(user, session: Session) -> bool:
@@ -456,6 +456,21 @@ def session_cancel(*, admin: User, session: Session, reason: str) -> int:
     return count
 
 
+# --- Calendar feed --------------------------------------------------------------------------------------------------
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    """The person's feed address, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user: User) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    CalendarFeed.objects.filter(user=user).delete()
+    return CalendarFeed.objects.create(user=user)
+
+
 # --- Attendance and completion ---------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -506,6 +521,21 @@ def booking_report_upload(*, user: User, booking: Booking, upload) -> Booking:
     booking.save(update_fields=["report", "report_uploaded_at"])
     _completion_check(booking, session, actor=user)
     return booking
+
+
+@transaction.atomic
+def attendance_record(*, actor: User, booking: Booking, marks: dict[datetime.date, str], evaluation: str = "",
+                      comment: str = "") -> int:
+    """One row of the roster's grid: the day marks given, then the evaluation, all or nothing. Returns how many
+    were recorded."""
+    recorded = 0
+    for day, mark in sorted(marks.items()):
+        attendance_mark(actor=actor, booking=booking, day=day, mark=mark)
+        recorded += 1
+    if evaluation:
+        booking_evaluate(actor=actor, booking=booking, evaluation=evaluation, comment=comment)
+        recorded += 1
+    return recorded
 
 
 def attendance_share(session: Session, marks: list[str]) -> float:

@@ -18,7 +18,7 @@ from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 
 from . import ics, selectors, services
-from .models import Booking, CalendarFeed, Session, Topic
+from .models import Booking, Session, Topic
 
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 
@@ -129,7 +129,7 @@ class ReportForm(forms.Form):
 @never_cache
 @login_required
 def my_bookings(request):
-    feed = selectors.feed_of(request.user)
+    feed = services.calendar_feed_for(user=request.user)
     return render(request, "internships/my.html", {
         "bookings": selectors.bookings_of(request.user),
         "feed_url": request.build_absolute_uri(f"/internships/feed/{feed.token}.ics"),
@@ -230,8 +230,7 @@ def public_feed(request):
 @login_required
 @require_POST
 def feed_renew(request):
-    CalendarFeed.objects.filter(user=request.user).delete()
-    selectors.feed_of(request.user)
+    services.calendar_feed_renew(user=request.user)
     messages.info(request, _("The calendar address is renewed; the old one no longer works."))
     return redirect("internships:my")
 

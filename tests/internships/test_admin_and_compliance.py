@@ -220,3 +220,18 @@ def test_mentor_sees_own_sessions_in_the_admin_menu(client):
     assert reverse("internships_admin_mentoring") in client.get("/admin/").content.decode()
     client.force_login(UserFactory(role=Role.TRAINER))
     assert client.get(reverse("internships_admin_mentoring")).status_code in (302, 403)
+
+
+def test_an_attendance_row_is_saved_whole_or_not_at_all(client, admin):
+    start = timezone.localdate() - datetime.timedelta(days=1)
+    session = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=2),
+                             status=Session.Status.CLOSED)
+    booking = services.booking_add(admin=admin, user=UserFactory(), session=session)
+    client.force_login(admin)
+    # The last day has not come: the whole row is refused, the first day's mark and the evaluation included.
+    client.post(reverse("internships_admin_attendance", args=[booking.pk]), {
+        f"day-{start.isoformat()}": "present",
+        f"day-{(start + datetime.timedelta(days=2)).isoformat()}": "present",
+        "evaluation": "passed"})
+    booking.refresh_from_db()
+    assert not booking.attendance.exists() and booking.evaluation == ""
