@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -19,7 +20,8 @@ VERIFY_LIMIT = 30  # lookups per minute per address: enough for people, too few 
 
 
 def _rate_limited(request) -> bool:
-    key = f"certificates:verify:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's address as the proxies we trust report it (DJANGO_TRUSTED_PROXY_COUNT), the same as allauth.
+    key = f"certificates:verify:{get_account_adapter().get_client_ip(request)}"
     cache.add(key, 0, 60)
     try:
         return cache.incr(key) > VERIFY_LIMIT

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
 
 
@@ -22,4 +23,28 @@ class RussianFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+class QueryCountHeaderMiddleware:
+    """Benchmarks only (LMS_BENCH=1): how many SQL queries the request ran, in the X-DB-Queries header.
+
+    Outermost, so it counts what every other middleware does too. Counting goes through an execute wrapper,
+    not DEBUG's query log, so it costs next to nothing and keeps no SQL in memory.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connections["default"].execute_wrapper(counter):
+            response = self.get_response(request)
+        response.headers["X-DB-Queries"] = str(count)
         return response

@@ -57,3 +57,20 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+def cached_page_params(page) -> frozenset[str] | None:
+    """The query parameters with which this page may be stored for anonymous visitors, or None when it must not.
+
+    Public pages whose content is the same for every visitor who is not logged in: home, plain pages, the
+    catalogue (with its fixed filters; free-text search is served live) and course descriptions. Lessons and
+    quizzes are for enrolled learners and are never stored.
+    """
+    from courses.models import CoursePage, ProgrammePage
+
+    specific = type(page)
+    if specific in (HomePage, StandardPage, CoursePage):
+        return frozenset()
+    if specific is ProgrammePage:
+        return frozenset({"format", "audience", "open"})
+    return None

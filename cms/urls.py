@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
@@ -21,7 +22,9 @@ class AdminLoginRedirect(RedirectView):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # No CSRF token: the footer's language form is on every public page, and a token would make those pages
+    # impossible to share from the page cache. Forging it could only switch someone's interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -32,10 +35,18 @@ urlpatterns = [
     path("", include("lms.internships.urls")),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))
+
 if settings.DEBUG:
     # Development serves image renditions only; documents go through Wagtail's view and its access checks.
     urlpatterns += [
         re_path(r"^media/(?P<path>(?:images|original_images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's pages, served through a view that keeps their routes in the content cache; Wagtail's own patterns
+# (after it) still provide the password form of restricted pages and give a name to the serve view.
+urlpatterns += [
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.page_serve, name="page_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -179,6 +179,7 @@ class LessonPage(Page):
 
     parent_page_types = ["courses.CoursePage", "courses.CourseModulePage"]
     subpage_types: list[str] = []
+    is_quiz = False  # the syllabus lists lessons and quizzes together
 
     class Meta:
         verbose_name = _("lesson")

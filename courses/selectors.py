@@ -7,7 +7,9 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from wagtail.models import Page
 
+from lms import content_cache
 from lms.accounts.models import User
 
 from .models import CourseModulePage, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
@@ -57,9 +59,24 @@ class SyllabusModule:
         return sum(item.estimated_minutes or 0 for item in self.lessons)
 
 
+def lesson_course(lesson) -> CoursePage | None:
+    """The course a lesson or quiz belongs to (published structure: kept in the content cache)."""
+    return content_cache.cached(f"lesson-course:{lesson.pk}", lambda: CoursePage.objects.ancestor_of(lesson).first())
+
+
+def page_parent(page) -> Page | None:
+    """The parent of a published page, for breadcrumbs (kept in the content cache)."""
+    return content_cache.cached(f"parent:{page.pk}", lambda: page.get_parent())
+
+
 def course_syllabus(course: CoursePage) -> list[SyllabusModule]:
     """Modules with their live lessons and quizzes, everything in the order of the page tree; lessons and quizzes
-    placed directly in the course form unnamed groups where they stand (3 queries)."""
+    placed directly in the course form unnamed groups where they stand. Published content, the same for everyone:
+    kept in the content cache (3 queries when it is not there)."""
+    return content_cache.cached(f"syllabus:{course.pk}", lambda: _course_syllabus(course))
+
+
+def _course_syllabus(course: CoursePage) -> list[SyllabusModule]:
     from .models import QuizPage
 
     modules = {m.path: SyllabusModule(page=m) for m in CourseModulePage.objects.live().child_of(course)}

@@ -317,8 +317,16 @@ def lesson_complete(*, user: User, lesson: LessonPage) -> Enrolment:
     return enrolment_progress_refresh(enrolment=enrolment)
 
 
-def lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage) -> None:
-    """Remember where the learner stopped («continue where you stopped»). One UPDATE, no locks."""
+VISIT_RESOLUTION = timedelta(minutes=5)
+
+
+def lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage, enrolment: Enrolment | None = None) -> None:
+    """Remember where the learner stopped («continue where you stopped»). One UPDATE, no locks; when the caller
+    has the enrolment and this lesson was already the last one a few minutes ago, nothing is written (a reload
+    or a return from a quiz should not cost a database write)."""
+    if (enrolment is not None and enrolment.last_lesson_id == lesson.pk and enrolment.last_activity_at
+            and timezone.now() - enrolment.last_activity_at < VISIT_RESOLUTION):
+        return
     Enrolment.objects.filter(user=user, course=course, status__in=(Status.ACTIVE, Status.COMPLETED)).update(
         last_lesson=lesson, last_activity_at=timezone.now()
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,16 +57,27 @@ def enrol_action(user, course: CoursePage, enrolment: Enrolment | None) -> str:
 def course_context(request, course: CoursePage) -> dict:
     enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
     syllabus = selectors.course_syllabus(course)
+    items = {item.pk: item for module in syllabus for item in module.lessons}
     first_lesson = next((m.lessons[0] for m in syllabus if m.lessons), None)
+    action = enrol_action(request.user, course, enrolment)
+    studying = action in ("active", "completed")
+    done = selectors.completed_lesson_ids(enrolment)
     return {
         "syllabus": syllabus,
-        "lesson_count": sum(len(m.lessons) for m in syllabus),
+        "lesson_count": len(items),
         "trainers": selectors.course_trainers(course),
         "enrolment": enrolment,
-        "action": enrol_action(request.user, course, enrolment),
-        "done_ids": selectors.completed_lesson_ids(enrolment),
-        "continue_lesson": (enrolment.last_lesson if enrolment and enrolment.last_lesson_id else first_lesson),
-        "can_manage": services.user_can_manage_course(request.user, course),
+        "action": action,
+        "done_ids": done,
+        # which lessons are ticked, as a short key: learners at the same point share the rendered syllabus
+        "syllabus_key": hashlib.blake2b(",".join(map(str, sorted(done))).encode(), digest_size=8).hexdigest(),
+        # the lesson where the learner stopped, from the syllabus (it is a live lesson of this course, or none)
+        "continue_lesson": (items.get(enrolment.last_lesson_id) if enrolment and enrolment.last_lesson_id else None)
+        or first_lesson,
+        # those who study the course see its lessons anyway; only the others need the (three-query) check
+        "can_manage": not studying and services.user_can_manage_course(request.user, course),
+        "lessons_linked": studying,
+        "programme": selectors.page_parent(course),
     }
 
 
@@ -71,21 +85,23 @@ def serve_lesson(request, lesson: LessonPage, *, super_serve, args, kwargs):
     """Lessons are for enrolled learners (and the course's trainers and administrators)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    course = services.course_for_lesson(lesson)
+    course = selectors.lesson_course(lesson)
+    if course is None:
+        raise Http404
     enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
     studying = enrolment is not None and enrolment.status in (Status.ACTIVE, Status.COMPLETED)
     if not studying and not services.user_can_manage_course(request.user, course):
         messages.info(request, _("Enrol in the course to study its lessons."))
         return redirect(course.url)
     if studying and isinstance(lesson, LessonPage):
-        services.lesson_visit(user=request.user, lesson=lesson, course=course)
+        services.lesson_visit(user=request.user, lesson=lesson, course=course, enrolment=enrolment)
     request.lesson_context = {"course": course, "enrolment": enrolment}
     return super_serve(request, *args, **kwargs)
 
 
 def lesson_context(request, lesson: LessonPage) -> dict:
     extra = getattr(request, "lesson_context", None) or {}
-    course = extra.get("course") or services.course_for_lesson(lesson)
+    course = extra.get("course") or selectors.lesson_course(lesson)
     enrolment = extra.get("enrolment")
     syllabus = selectors.course_syllabus(course)
     ordered = [item for module in syllabus for item in module.lessons]

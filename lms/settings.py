@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.page_cache.AnonymousPageCacheMiddleware",  # before sessions: a hit skips everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.RussianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +81,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Benchmarks only (LMS_BENCH=1): a bare view at /bench/floor/ and an X-DB-Queries header on every response.
+BENCH_ENDPOINTS = env.bool("LMS_BENCH", default=False)
+if BENCH_ENDPOINTS:
+    MIDDLEWARE.insert(0, "cms.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
@@ -113,9 +119,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (also backs rate limits) -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        # Wagtail looks image renditions up here before asking the database (one lookup per image shown).
+        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                       "KEY_PREFIX": "renditions", "TIMEOUT": 60 * 60 * 24},
+    }
+    # Sessions are read from Redis on every request and written through to the database, so a flushed cache
+    # logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lms"}}
+# Published content shared by everyone (syllabus, lesson bodies, menu) is kept this long at most
+# (lms/content_cache.py); any publish starts afresh.
+CONTENT_CACHE_SECONDS = env.int("DJANGO_CONTENT_CACHE_SECONDS", default=3600)
+CONTENT_CACHE_ENABLED = CONTENT_CACHE_SECONDS > 0
+
+# Public pages for visitors who are not logged in are kept whole for this long (see cms/page_cache.py); any
+# publish starts afresh. 0 keeps nothing.
+PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=300)
+PAGE_CACHE_ENABLED = PAGE_CACHE_SECONDS > 0
 
 # --- Celery ---------------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -195,6 +218,17 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+PASSWORD_HASHERS = [
+    "lms.accounts.hashers.Argon2idHasher",
+    # older hashes still verify, and are replaced with Argon2id at the person's next log-in
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Behind nginx every request comes from the proxy: rate limits must key on the address the proxies report.
+# The number of proxies we run in front of gunicorn (X-Forwarded-For is read from the right); 0 trusts none.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Personal data (152-ФЗ): the text version of the consent people give at sign-up or when accepting an invitation.
 PERSONAL_DATA_CONSENT_VERSION = "2026-11"
 PERSONAL_DATA_POLICY_URL = "/personal-data/"

@@ -82,3 +82,20 @@ def test_administrators_see_the_register_and_preview_a_template(client, complete
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
     client.force_login(UserFactory())
     assert client.get(f"/admin/certificates/templates/{template.pk}/preview/").status_code in (302, 403)
+
+
+def test_behind_our_proxy_the_limit_is_per_client_not_for_the_whole_site(client, db, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx in front, appending the address it saw
+    url = "/verify/" + "y" * 32 + "/"
+    first = [client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.1").status_code for _ in range(31)]
+    assert first[-1] == 429
+    assert client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 404  # another library is not blocked
+    # what a client wrote itself before our proxy's entry is not believed
+    assert client.get(url, HTTP_X_FORWARDED_FOR="10.9.9.9, 10.0.0.1").status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, db, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    url = "/verify/" + "y" * 32 + "/"
+    statuses = [client.get(url, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(31)]
+    assert statuses[-1] == 429
