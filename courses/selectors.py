@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +18,27 @@ from .models import CourseModulePage, CoursePage, CourseTrainer, Enrolment, Less
 Status = Enrolment.Status
 
 
+def catalogue_key(programme, *, format: str = "", audience: str = "", open_only: bool = False, query: str = "") -> str:
+    """What a catalogue listing without free-text search depends on: the filters, and the day when «open for
+    enrolment» is asked."""
+    day = timezone.localdate().isoformat() if open_only else ""
+    digest = hashlib.blake2b(audience.encode(), digest_size=8).hexdigest()
+    return f"{programme.pk}:{format}:{digest}:{day}"
+
+
 def catalogue_courses(
+    programme, *, format: str = "", audience: str = "", open_only: bool = False, query: str = ""
+) -> list[CoursePage]:
+    """Live public courses of the programme with the filters. Without a free-text search the list is published
+    content, the same for everyone: kept in the content cache."""
+    if query:
+        return _catalogue_courses(programme, format=format, audience=audience, open_only=open_only, query=query)
+    key = catalogue_key(programme, format=format, audience=audience, open_only=open_only)
+    return content_cache.cached(f"catalogue:{key}", lambda: _catalogue_courses(
+        programme, format=format, audience=audience, open_only=open_only))
+
+
+def _catalogue_courses(
     programme, *, format: str = "", audience: str = "", open_only: bool = False, query: str = ""
 ) -> list[CoursePage]:
     courses = CoursePage.objects.live().public().child_of(programme).select_related("cover_image")
@@ -39,8 +60,8 @@ def catalogue_courses(
 
 
 def catalogue_audiences(programme) -> list[str]:
-    return list(CoursePage.objects.live().child_of(programme).exclude(audience="")
-                .order_by("audience").values_list("audience", flat=True).distinct())
+    return content_cache.cached(f"audiences:{programme.pk}", lambda: list(CoursePage.objects.live().child_of(programme).exclude(audience="")
+                .order_by("audience").values_list("audience", flat=True).distinct()))
 
 
 def enrolments_by_course(user: User, course_ids) -> dict[int, Enrolment]:
@@ -129,6 +150,8 @@ def learner_dashboard(user: User, *, today: date | None = None, suggestions: int
     enrolments = list(
         Enrolment.objects.filter(user=user, status__in=(Status.REQUESTED, Status.ACTIVE, Status.COMPLETED))
         .select_related("course", "last_lesson").order_by("due_date", "-created_at")
+        # the page shows titles and links: the lesson's body and the course's description stay in the database
+        .defer("last_lesson__body", "course__description")
     )
     active = [e for e in enrolments if e.status == Status.ACTIVE]
     assigned = [e for e in active if e.source in ASSIGNED_SOURCES]

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms import content_cache
 from lms.internships import selectors as internship_selectors
 from lms.internships.compliance import person_standing
 
@@ -32,12 +38,40 @@ def catalogue_context(request, programme) -> dict:
     courses = selectors.catalogue_courses(programme, **selected)
     enrolments = selectors.enrolments_by_course(request.user, [c.pk for c in courses])
     return {
-        "courses": [(course, enrolments.get(course.pk)) for course in courses],
+        "courses": courses,
+        "cards": _catalogue_cards(request, programme, courses, selected, enrolments),
         "formats": CoursePage.Format.choices,
         "audiences": selectors.catalogue_audiences(programme),
         "selected": selected,
         "is_filtered": any(selected.values()),
     }
+
+
+ENROLMENT_MARK = re.compile(r"<!--enrolment:(\d+)-->")
+
+
+def _catalogue_cards(request, programme, courses, selected: dict, enrolments: dict[int, Enrolment]) -> str:
+    """The course cards: rendered once for everyone who sees the same filters (kept in the content cache, except
+    for free-text searches and previews), then the person's own status put into each card."""
+
+    def render_cards() -> str:
+        return render_to_string("courses/includes/catalogue_cards.html", {"courses": courses}, request=request)
+
+    if selected["query"] or getattr(request, "is_preview", False):
+        html = render_cards()
+    else:
+        key = selectors.catalogue_key(programme, **selected)
+        html = content_cache.cached(f"catalogue-cards:{translation.get_language()}:{key}", render_cards)
+
+    def badge(match) -> str:
+        enrolment = enrolments.get(int(match[1]))
+        if enrolment is None:
+            return ""
+        progress = f" · {enrolment.progress_percent}%" if enrolment.status == Status.ACTIVE else ""
+        return format_html('<span class="badge badge-{}">{}{}</span>', enrolment.status,
+                           enrolment.get_status_display(), progress)
+
+    return mark_safe(ENROLMENT_MARK.sub(badge, html))  # noqa: S308 - our own cached render plus format_html
 
 
 def enrol_action(user, course: CoursePage, enrolment: Enrolment | None) -> str:

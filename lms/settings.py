@@ -120,9 +120,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL},
         # Wagtail looks image renditions up here before asking the database (one lookup per image shown).
-        "renditions": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "renditions": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL,
                        "KEY_PREFIX": "renditions", "TIMEOUT": 60 * 60 * 24},
     }
     # Sessions are read from Redis on every request and written through to the database, so a flushed cache

@@ -56,6 +56,6 @@ def test_services_are_read_from_the_environment():
     })
     assert result.stdout.split() == [
         "django.db.backends.postgresql", "redis://r.example.org:6379/0", "False",
-        "django.core.cache.backends.redis.RedisCache", "django.core.mail.backends.smtp.EmailBackend",
+        "lms.redis_cache.ReusedClientRedisCache", "django.core.mail.backends.smtp.EmailBackend",
         "mail.example.org", "https://lms.example.org", "['lms.example.org',", "'www.example.org']",
     ], result.stderr

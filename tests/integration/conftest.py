@@ -48,7 +48,7 @@ def missing_services() -> str | None:
 
 
 def redis_cache_configured() -> bool:
-    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    return settings.CACHES["default"]["BACKEND"] == "lms.redis_cache.ReusedClientRedisCache"
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selection, which looks at the markers added here

@@ -19,7 +19,7 @@ SILENT_BROKER_LIMIT = 6  # seconds a load balancer would reasonably wait for /he
 
 
 def test_healthz_is_ok_with_the_real_services(db, client):
-    assert django_settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert django_settings.CACHES["default"]["BACKEND"] == "lms.redis_cache.ReusedClientRedisCache"
 
     response = client.get("/healthz")
 
