@@ -208,6 +208,9 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
                                    booking_status=booking["status"] if booking else "",
                                    session_start=booking["session__start_date"] if booking else None))
 
+    if only_self:
+        return Picture(result, [], [])  # one person's standing: no groups to count
+
     municipalities: dict[int, Group] = {}
     libraries: dict[int, Group] = {}
     for item in result:

@@ -1,5 +1,5 @@
-"""Query budgets: each key page does the same number of queries on a small and on a several times larger dataset
-(built by `seed_load`'s logic), so that no page grows with the data (no N+1)."""
+"""Query budgets: each key page does the same number of queries on the datasets S and M of `seed_load`, so that no
+page grows with the data (no N+1). Counted warm (the second request), as pages are served most of the time."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cms.load_data import LOAD_DOMAIN, LoadSize, load_seed
+from cms.load_data import LOAD_DOMAIN, SIZES, LoadSize, load_seed
 from courses import quiz_services
 from courses.models import Attempt, Enrolment, LessonPage, QuizPage
 from lms.accounts.models import User
+from lms.internships.compliance import person_standing
 
-SMALL = LoadSize(libraries=5, staff=30, courses=3, lessons_per_course=4, modules_per_course=2, enrolments=60,
-                 completions=100, attempts=40, sessions=6, certificates=12)
-LARGER = LoadSize(libraries=40, staff=160, courses=9, lessons_per_course=12, modules_per_course=3, enrolments=700,
-                  completions=3500, attempts=400, sessions=24, certificates=70)
+# The issue's sizes S and M of `seed_load` (M has 6x the staff, 10x the enrolments, completions and attempts).
+SMALL = SIZES["S"]
+LARGER = SIZES["M"]
 
-# Ceilings, so that a count that is constant but needlessly large is noticed too (seen on SQLite: 12, 15, 15,
-# 23, 24, 14, 22, 7, 15, 14; PostgreSQL may add one or two).
-CEILINGS = {"catalogue (anonymous)": 18, "course page (anonymous)": 20, "catalogue": 20, "course page": 30,
-            "lesson page": 30, "dashboard": 20, "quiz page": 30, "attempt page": 10, "compliance report": 20,
+# Ceilings, so that a count that is constant but needlessly large is noticed too (seen on SQLite with the content
+# cache warm: 6, 8, 6, 7, 6, 12, 6, 3, 14, 14; PostgreSQL may add one or two).
+CEILINGS = {"catalogue (anonymous)": 10, "course page (anonymous)": 10, "catalogue": 10, "course page": 10,
+            "lesson page": 10, "dashboard": 15, "quiz page": 10, "attempt page": 5, "compliance report": 20,
             "certificate register": 20}
 
 
@@ -35,9 +35,11 @@ def _subject() -> tuple[User, Enrolment]:
     for enrolment in candidates[:200]:
         if Attempt.objects.filter(user=enrolment.user, quiz__path__startswith=enrolment.course.path).count() >= 3:
             continue
+        # under the internship requirement too, so that «Моё обучение» shows the person's standing at both sizes
+        under_requirement = person_standing(enrolment.user) is not None
         count = Enrolment.objects.filter(user=enrolment.user).count()
-        if best is None or count > best[0]:
-            best = (count, enrolment)
+        if best is None or (under_requirement, count) > best[0]:
+            best = ((under_requirement, count), enrolment)
     assert best is not None, "the dataset has no learner in the middle of a course"
     return best[1].user, best[1]
 
@@ -48,6 +50,7 @@ def _count(client, url: str, name: str, counts: dict) -> None:
         response = client.get(url)
     assert response.status_code == 200, (name, url, response.status_code)
     counts[name] = len(queries)
+
 
 
 def _page_counts(client, size: LoadSize) -> tuple[dict[str, int], dict[str, int]]:
@@ -86,10 +89,11 @@ def test_key_pages_do_the_same_number_of_queries_at_two_sizes(client, settings):
     small, small_data = _page_counts(client, SMALL)
     larger, larger_data = _page_counts(client, LARGER)
     # The two datasets really differ in size.
-    for key in ("staff", "courses", "enrolments", "completions", "attempts", "bookings", "certificates"):
-        assert larger_data[key] >= 3 * small_data[key], (key, small_data[key], larger_data[key])
+    for key in ("courses", "staff", "enrolments", "completions", "attempts", "bookings", "certificates"):
+        assert larger_data[key] >= 2 * small_data[key], (key, small_data[key], larger_data[key])
     assert small.keys() == larger.keys() == CEILINGS.keys()
     grown = {page: (small[page], larger[page]) for page in small if small[page] != larger[page]}
     assert not grown, f"queries that grow with the data (small, larger): {grown}"
     over = {page: count for page, count in larger.items() if count > CEILINGS[page]}
     assert not over, f"queries above the ceiling: {over} (all: {larger})"
+
