@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -38,6 +38,49 @@ def topics_with_upcoming_sessions() -> list[Topic]:
     return list(Topic.objects.filter(is_active=True).prefetch_related(
         Prefetch("sessions", queryset=upcoming_sessions(), to_attr="upcoming"), "plan_days",
     ).order_by("title"))
+
+
+def upcoming_catalogue(today: datetime.date) -> list[tuple[Topic, list[Session]]]:
+    """Active topics by title, each with its coming sessions (no seat counts, no one's bookings): what the list of
+    internships shows the same to everyone. Two queries; kept in the content cache by the page."""
+    topics = list(Topic.objects.filter(is_active=True).only("title", "description", "academic_hours", "host_department")
+                  .order_by("title"))
+    sessions: dict[int, list[Session]] = {topic.pk: [] for topic in topics}
+    for session in (Session.objects.filter(topic_id__in=list(sessions), end_date__gte=today)
+                    .exclude(status__in=(Session.Status.CANCELLED, Session.Status.HELD))
+                    .only("topic_id", "start_date", "end_date", "capacity", "booking_deadline", "status")
+                    .order_by("start_date", "pk")):
+        sessions[session.topic_id].append(session)
+    return [(topic, sessions[topic.pk]) for topic in topics]
+
+
+def session_public_detail(pk: int) -> dict:
+    """What the page of a session shows the same to everyone: the session with its topic, the names of its mentors
+    (the session's, else the topic's), the quotas and the plan by days. Kept in the content cache by the page."""
+    session = Session.objects.select_related("topic").defer("topic__min_attendance_percent").get(pk=pk)
+    names = ("last_name", "first_name", "patronymic")
+    mentors = list(session.mentors.only(*names)) or list(session.topic.mentors.only(*names))
+    return {
+        "session": session,
+        "mentors": [m.full_name for m in mentors],
+        "quotas": list(session.quotas.order_by("pk").values_list("municipality__name", "seats")),
+        "days": list(session.topic.plan_days.values_list("title", "content")),
+    }
+
+
+def seats_and_mine(user, session_ids: list[int]) -> dict[int, tuple[int, int, str]]:
+    """For each session that has bookings under way: seats taken, queue length and the status of `user`'s own
+    active booking there ("" when none). One aggregate query, whatever the number of sessions."""
+    if not session_ids:
+        return {}
+    mine = Q(user=user) if user.is_authenticated else Q(user=None)  # nobody's: the column is never empty
+    rows = (Booking.objects.filter(session_id__in=session_ids, status__in=Booking.ACTIVE).order_by()
+            .values("session_id").annotate(
+                taken=Count("pk", filter=Q(status__in=Booking.SEAT_HOLDING, over_capacity=False)),
+                queue=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
+                mine=Max("status", filter=mine))
+            .values_list("session_id", "taken", "queue", "mine"))
+    return {pk: (taken, queue, status or "") for pk, taken, queue, status in rows}
 
 
 def session_detail(pk: int) -> Session:

@@ -10,11 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.template.defaultfilters import date as date_filter, linebreaksbr
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lms.accounts.models import User
+from lms import content_cache
 from lms.accounts.selectors import staff_visible_to
 
 from . import ics, selectors, services
@@ -28,12 +33,55 @@ def _is_head(user) -> bool:
             and not user.has_perm("accounts.view_user"))
 
 
+def _topic_list_static(today) -> list[dict]:
+    """The parts of the internships list that are the same for everyone, as HTML, for one language, time zone and
+    day: built from two queries once per content generation (internship changes start a new one, see apps.py)."""
+    topics = []
+    for topic, sessions in selectors.upcoming_catalogue(today):
+        hours = ngettext("%(hours)s academic hour", "%(hours)s academic hours", topic.academic_hours) % {
+            "hours": topic.academic_hours}
+        head = format_html('<h2 id="topic-{}">{}</h2>\n      <p class="facts">{} · {}</p>\n      ',
+                           topic.pk, topic.title, mark_safe(hours), topic.host_department)
+        if topic.description:
+            head += format_html("<p>{}</p>", linebreaksbr(topic.description, autoescape=True))
+        table_head = format_html(
+            '<table><caption class="visually-hidden">{}</caption>\n          <thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">'
+            '<span class="visually-hidden">{}</span></th></tr></thead>',
+            mark_safe(_("Sessions of «%(title)s»") % {"title": conditional_escape(topic.title)}),
+            _("Dates"), _("Seats free"), _("Book by"), _("Status"), _("Actions"))
+        rows = []
+        for session in sessions:
+            url = reverse("internships:session", args=[session.pk])
+            start = date_filter(session.start_date, "j E")
+            rows.append({
+                "pk": session.pk, "capacity": session.capacity, "status": str(session.get_status_display()),
+                "dates_cell": format_html('<td><a href="{}">{} – {}</a></td>', url, start,
+                                          date_filter(session.end_date, "j E Y")),
+                "deadline_cell": format_html("<td>{}</td>", date_filter(
+                    timezone.localtime(session.booking_deadline), "j E, H:i")),
+                "details_cell": format_html('<td><a href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
+                                            url, _("Details"), start),
+            })
+        topics.append({"pk": topic.pk, "head": head, "table_head": table_head, "sessions": rows,
+                       "interest_url": reverse("internships:interest", args=[topic.pk])})
+    return topics
+
+
 def topic_list(request):
-    topics = selectors.topics_with_upcoming_sessions()
-    mine = selectors.active_bookings_by_session(request.user, [s.pk for t in topics for s in t.upcoming])
+    today = timezone.localdate()
+    topics = content_cache.cached(
+        f"internships:topics:{get_language()}:{timezone.get_current_timezone_name()}:{today.isoformat()}",
+        lambda: _topic_list_static(today))
+    # Seats, queues and the person's own bookings change all the time: counted afresh, in one query.
+    live = selectors.seats_and_mine(request.user, [s["pk"] for t in topics for s in t["sessions"]])
     for topic in topics:
-        for session in topic.upcoming:
-            session.my_booking = mine.get(session.pk)
+        upcoming = []
+        for row in topic["sessions"]:
+            taken, queue, mine = live.get(row["pk"], (0, 0, ""))
+            upcoming.append({**row, "seats_free": max(row["capacity"] - taken, 0), "queue_length": queue,
+                             "my_status": Booking.Status(mine).label if mine else ""})
+        topic["upcoming"] = upcoming
     return render(request, "internships/topic_list.html", {
         "topics": topics, "is_head": _is_head(request.user),
         "interested": selectors.interest_topic_ids(request.user),
@@ -42,18 +90,21 @@ def topic_list(request):
 
 def session_page(request, pk: int):
     try:
-        session = selectors.session_detail(pk)
+        shared = content_cache.cached(f"internships:session:{pk}", lambda: selectors.session_public_detail(pk))
     except Session.DoesNotExist:
         raise Http404 from None
-    mine = selectors.active_bookings_by_session(request.user, [session.pk]).get(session.pk)
+    session = shared["session"]
+    taken, session.queue_length, mine = selectors.seats_and_mine(request.user, [session.pk]).get(
+        session.pk, (0, 0, ""))
+    session.seats_taken = taken
+    session.seats_free = max(session.capacity - taken, 0)
     staff = []
     if _is_head(request.user) and session.booking_is_open():
         staff = list(staff_visible_to(request.user).exclude(pk=request.user.pk).order_by("last_name", "first_name"))
-    mentors = list(session.mentors.all()) or list(session.topic.mentors.all())
     return render(request, "internships/session.html", {
-        "session": session, "topic": session.topic, "mine": mine, "mentors": mentors,
-        "staff": staff,
-        "can_request": session.booking_is_open() and mine is None,
+        "session": session, "topic": session.topic, "mentors": shared["mentors"], "quotas": shared["quotas"],
+        "days": shared["days"], "mine": Booking.Status(mine).label if mine else None, "staff": staff,
+        "can_request": session.booking_is_open() and not mine,
     })
 
 

@@ -181,9 +181,66 @@ def test_topic_list_and_my_bookings_do_not_grow_with_data(client):
             services.booking_request(user=learner, session=session)
             services.booking_request(user=UserFactory(), session=session)
 
+    def measure():
+        # New topics and sessions start a new content generation: the first view builds the shared parts again.
+        _queries(client, reverse("internships:topics")), _queries(client, reverse("internships:my"))
+        return _queries(client, reverse("internships:topics")), _queries(client, reverse("internships:my"))
+
     grow(1)
-    _queries(client, reverse("internships:topics")), _queries(client, reverse("internships:my"))  # warm caches
-    small = (_queries(client, reverse("internships:topics")), _queries(client, reverse("internships:my")))
+    small = measure()
     grow(5)
-    large = (_queries(client, reverse("internships:topics")), _queries(client, reverse("internships:my")))
+    large = measure()
     assert small == large
+
+
+def test_list_and_session_page_show_a_changed_session_at_once_and_only_ones_own_bookings(client):
+    """Topics and sessions are kept in the shared content cache; an edit of a session must be seen at once, and the
+    seats and bookings, which are never kept there, are each person's own."""
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    booker, other = UserFactory(), UserFactory()
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    session = SessionFactory(start_date=start, end_date=start + datetime.timedelta(days=1), room="Зал 1",
+                             capacity=5, status=Session.Status.OPEN)
+    list_url, detail_url = reverse("internships:topics"), reverse("internships:session", args=[session.pk])
+    client.force_login(other)
+    assert "Зал 1" in client.get(detail_url).content.decode()  # both pages are now in the cache
+    before = client.get(list_url).content.decode()
+    assert "5 из 5" in before or "5 of 5" in before
+
+    services.booking_request(user=booker, session=session)
+    client.force_login(booker)
+    mine = client.get(list_url).content.decode()
+    assert "<strong>" in mine and ("4 из 5" in mine or "4 of 5" in mine)
+    assert "Log in" not in client.get(detail_url).content.decode()
+    assert "internships/my/" in client.get(detail_url).content.decode().split("callout", 1)[-1]
+
+    client.force_login(other)
+    theirs = client.get(list_url).content.decode()
+    assert "<strong>" not in theirs.split("<tbody>", 1)[1] and ("4 из 5" in theirs or "4 of 5" in theirs)
+    assert 'class="callout"' not in client.get(detail_url).content.decode()
+
+    previous = {name: getattr(session, name) for name in ("start_date", "end_date", "day_starts", "day_ends", "room")}
+    moved = start + datetime.timedelta(days=7)
+    session.start_date, session.end_date, session.room = moved, moved, "Зал 2"
+    session.save()
+    services.session_changed(admin=admin, session=session, previous=previous)
+    mentor = UserFactory(role=Role.TRAINER, last_name="Наставникова")
+    session.mentors.add(mentor)
+
+    page = client.get(list_url).content.decode()
+    assert f"{moved.day} " in page.split(f'href="{detail_url}">', 1)[1].split("<", 1)[0]
+    detail = client.get(detail_url).content.decode()
+    assert "Зал 2" in detail and "Зал 1" not in detail and "Наставникова" in detail
+
+
+def test_session_page_does_not_grow_with_data(client):
+    client.force_login(UserFactory())
+    session = SessionFactory(start_date=timezone.localdate() + datetime.timedelta(days=10))
+    url = reverse("internships:session", args=[session.pk])
+    _queries(client, url)  # warm caches
+    small = _queries(client, url)
+    for _ in range(4):
+        session.mentors.add(UserFactory(role=Role.TRAINER))
+        services.booking_request(user=UserFactory(), session=session)
+    _queries(client, url)
+    assert _queries(client, url) == small
