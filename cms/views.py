@@ -4,13 +4,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve as wagtail_serve
 
 from lms import content_cache
 
 from .health import health_report
+from .sites import site_for_request
 
 
 @never_cache
@@ -43,10 +44,10 @@ def page_serve(request, path: str):
 
 
 def _route_from_cache(request, path: str) -> None:
-    key = f"content:route:{request._get_raw_host()}:{request.get_port()}:{path}"
+    key = f"content:route:{request.get_host()}:{request.get_port()}:{path}"  # get_host() refuses hosts not allowed
     generation, entry = content_cache.read(key)
     if entry is None:
-        site = Site.find_for_request(request)
+        site = site_for_request(request)
         route = Page.route_for_request(request, path)  # Wagtail keeps it on the request for its view
         if site is not None and route is not None and not route.args and not route.kwargs:
             content_cache.write(key, generation, (site, route.page._meta.label_lower, route.page.pk))

@@ -5,13 +5,14 @@ from wagtail.models import Page, Site
 from lms import content_cache
 
 from ..models import SiteSettings
+from ..sites import site_for_request
 
 register = template.Library()
 
 
 def _site(context) -> Site | None:
     request = context.get("request")
-    return Site.find_for_request(request) if request else None
+    return site_for_request(request) if request is not None else None
 
 
 @register.simple_tag(takes_context=True)
