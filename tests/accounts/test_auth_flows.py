@@ -138,6 +138,19 @@ def test_failed_logins_are_rate_limited_per_address(client, db):
     assert _too_many(responses[10])
 
 
+def test_behind_our_proxy_log_in_limits_count_per_visitor_and_ignore_what_the_client_wrote(client, db, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx appends the address it saw to X-Forwarded-For
+
+    def attempt(forwarded: str) -> int:
+        return client.post("/accounts/login/", {"login": "", "password": ""},
+                           HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    statuses = [attempt("10.0.0.1") for _ in range(31)]
+    assert statuses[-1] == 429
+    assert attempt("10.0.0.2") != 429  # another library behind the same proxy is not blocked
+    assert attempt("1.2.3.4, 10.0.0.1") == 429  # an address the client wrote itself changes nothing
+
+
 def test_log_in_requests_are_rate_limited_per_address(client, db):
     statuses = [client.post("/accounts/login/", {"login": "", "password": ""}).status_code for _ in range(31)]
     assert statuses[-1] == 429
