@@ -4,12 +4,14 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+from lms.content_cache import CachedViewRestrictionsMixin
 from wagtail.search import index
 
 from .blocks import BodyBlock
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The site's root page: what the platform is, and where each kind of user goes next."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -26,7 +28,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     """A plain page of text: about the programme, contacts, rules, help."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -1,9 +1,9 @@
-from django.apps import apps
+import copy
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve as wagtail_serve
@@ -34,9 +34,9 @@ def page_serve(request, path: str):
     """Wagtail's page serving, with the route (the site and the page an address leads to) kept in the content cache.
 
     Wagtail finds a page by asking for each part of the address in turn: two queries per level, nine for a
-    lesson. The route is published structure, the same for everyone, so it is kept per content generation
-    (moving, renaming, publishing or unpublishing a page starts a new one); the page itself is still read live,
-    and Wagtail's hooks (view restrictions among them) run as before.
+    lesson. The route and the live page are published content, the same for everyone, so they are kept per
+    content generation (publishing, unpublishing, moving or renaming a page starts a new one). Wagtail's hooks,
+    view restrictions among them, run as before.
     """
     if content_cache.enabled():
         _route_from_cache(request, path)
@@ -50,11 +50,12 @@ def _route_from_cache(request, path: str) -> None:
         site = site_for_request(request)
         route = Page.route_for_request(request, path)  # Wagtail keeps it on the request for its view
         if site is not None and route is not None and not route.args and not route.kwargs:
-            content_cache.write(key, generation, (site, route.page._meta.label_lower, route.page.pk))
+            page = copy.copy(route.page)
+            page.__dict__.pop("_cached_parent_obj", None)  # the ancestors Wagtail walked: not worth keeping
+            content_cache.write(key, generation, (site, page))
         return
-    site, label, pk = entry
-    page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
-    if page is None:
-        return  # gone since: Wagtail routes it (and answers 404)
+    site, page = entry
+    if not page.live:
+        return  # Wagtail routes it (and answers 404)
     request._wagtail_site = site
     request._wagtail_route_for_request = RouteResult(page)

@@ -14,12 +14,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from lms.content_cache import CachedViewRestrictionsMixin
 from lms.libraries.models import Library, Municipality
 
 from .blocks import LessonBodyBlock
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CachedViewRestrictionsMixin, Page):
     """The continuous-education programme: a catalogue of its courses."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
@@ -52,7 +53,7 @@ class ProgrammePage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedViewRestrictionsMixin, Page):
     class Format(models.TextChoices):
         DISTANCE = "distance", _("Distance")
         BLENDED = "blended", _("Blended")
@@ -145,7 +146,7 @@ class CoursePage(Page):
         return context
 
 
-class CourseModulePage(Page):
+class CourseModulePage(CachedViewRestrictionsMixin, Page):
     """A section of a course grouping its lessons; it has no page of its own."""
 
     summary = models.TextField(_("summary"), blank=True)
@@ -165,7 +166,7 @@ class CourseModulePage(Page):
         return redirect(course.url + f"#module-{self.pk}")
 
 
-class LessonPage(Page):
+class LessonPage(CachedViewRestrictionsMixin, Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=20)
     is_required = models.BooleanField(_("required"), default=True,
@@ -402,7 +403,7 @@ class Question(models.Model):
         return self.name
 
 
-class QuizPage(Page):
+class QuizPage(CachedViewRestrictionsMixin, Page):
     """A quiz in a course: fixed questions and/or random draws from the course's bank, with Moodle's settings."""
 
     class Grading(models.TextChoices):

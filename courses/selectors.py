@@ -121,9 +121,12 @@ def _course_syllabus(course: CoursePage) -> list[SyllabusModule]:
     return [group for group in result if group.lessons]
 
 
-def course_trainers(course: CoursePage) -> list[User]:
-    return [link.user for link in CourseTrainer.objects.filter(course=course).select_related("user")
-            .order_by("user__last_name")]
+def course_trainer_names(course: CoursePage) -> list[str]:
+    """The trainers' full names shown on the course page (names only: kept in the content cache; a change of the
+    course's trainers starts a new generation, a renamed account shows within the cache's time)."""
+    return content_cache.cached(f"trainer-names:{course.pk}", lambda: [
+        link.user.full_name for link in CourseTrainer.objects.filter(course=course).select_related("user")
+        .order_by("user__last_name")])
 
 
 def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:

@@ -99,7 +99,7 @@ def course_context(request, course: CoursePage) -> dict:
     return {
         "syllabus": syllabus,
         "lesson_count": len(items),
-        "trainers": selectors.course_trainers(course),
+        "trainers": selectors.course_trainer_names(course),
         "enrolment": enrolment,
         "action": action,
         "done_ids": done,

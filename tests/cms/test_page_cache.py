@@ -268,3 +268,32 @@ def _logged_in(person) -> Client:
     client = Client()
     client.force_login(person)
     return client
+
+
+def test_a_restriction_added_later_takes_effect_at_once_for_everyone(catalogue):
+    _programme, course = catalogue
+    lesson = course.get_children().specific().get(title="Первый урок")
+    anna = UserFactory()
+    services.enrolment_self(user=anna, course=course)
+    learner = _logged_in(anna)
+    assert "Текст урока." in _get(learner, lesson.url).content.decode()  # the route and «no restriction» are kept
+    _get(Client(), course.url)
+
+    restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.PASSWORD,
+                                                     password="секрет")
+    for client, url in ((learner, lesson.url), (Client(), course.url)):
+        text = client.get(url).content.decode()
+        assert "Текст урока." not in text and "Описание для всех" not in text, url
+    restriction.delete()
+    assert "Текст урока." in _get(learner, lesson.url).content.decode()
+
+
+def test_an_unpublished_lesson_is_gone_at_once_though_its_route_was_kept(catalogue):
+    _programme, course = catalogue
+    lesson = course.get_children().specific().get(title="Первый урок")
+    anna = UserFactory()
+    services.enrolment_self(user=anna, course=course)
+    learner = _logged_in(anna)
+    _get(learner, lesson.url)
+    lesson.unpublish()
+    assert learner.get(lesson.url).status_code == 404
