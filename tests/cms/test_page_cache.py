@@ -243,11 +243,7 @@ def test_the_syllabus_ticks_are_each_learners_own(catalogue):
 
 
 def test_a_previewed_lesson_draft_is_never_shown_to_learners(catalogue):
-    _programme, course = catalogue
-    lesson = course.get_children().specific().get(title="Первый урок")
-    anna = UserFactory()
-    services.enrolment_self(user=anna, course=course)
-    learner = _logged_in(anna)
+    course, lesson, learner = _studying(catalogue)
 
     editor = _logged_in(UserFactory(is_staff=True, is_superuser=True))
     preview_url = f"/admin/pages/{lesson.pk}/edit/preview/"
@@ -264,6 +260,15 @@ def test_a_previewed_lesson_draft_is_never_shown_to_learners(catalogue):
     assert "Черновой текст" not in page and "Текст урока." in page
 
 
+def _studying(catalogue) -> tuple[CoursePage, object, Client]:
+    """The course, its first lesson, and a client logged in as a learner enrolled in it."""
+    _programme, course = catalogue
+    lesson = course.get_children().specific().get(title="Первый урок")
+    anna = UserFactory()
+    services.enrolment_self(user=anna, course=course)
+    return course, lesson, _logged_in(anna)
+
+
 def _logged_in(person) -> Client:
     client = Client()
     client.force_login(person)
@@ -271,11 +276,7 @@ def _logged_in(person) -> Client:
 
 
 def test_a_restriction_added_later_takes_effect_at_once_for_everyone(catalogue):
-    _programme, course = catalogue
-    lesson = course.get_children().specific().get(title="Первый урок")
-    anna = UserFactory()
-    services.enrolment_self(user=anna, course=course)
-    learner = _logged_in(anna)
+    course, lesson, learner = _studying(catalogue)
     assert "Текст урока." in _get(learner, lesson.url).content.decode()  # the route and «no restriction» are kept
     _get(Client(), course.url)
 
@@ -289,11 +290,7 @@ def test_a_restriction_added_later_takes_effect_at_once_for_everyone(catalogue):
 
 
 def test_an_unpublished_lesson_is_gone_at_once_though_its_route_was_kept(catalogue):
-    _programme, course = catalogue
-    lesson = course.get_children().specific().get(title="Первый урок")
-    anna = UserFactory()
-    services.enrolment_self(user=anna, course=course)
-    learner = _logged_in(anna)
+    course, lesson, learner = _studying(catalogue)
     _get(learner, lesson.url)
     lesson.unpublish()
     assert learner.get(lesson.url).status_code == 404
