@@ -229,6 +229,9 @@ PASSWORD_HASHERS = [
 # The number of proxies we run in front of gunicorn (X-Forwarded-For is read from the right); 0 trusts none.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Behind our proxies the port a visitor used is the proxy's (X-Forwarded-Port), not the gunicorn instance's: Wagtail
+# matches sites by it, and the cached routes are keyed by it, so every instance must see the same one.
+USE_X_FORWARDED_PORT = TRUSTED_PROXY_COUNT > 0
 # Personal data (152-ФЗ): the text version of the consent people give at sign-up or when accepting an invitation.
 PERSONAL_DATA_CONSENT_VERSION = "2026-11"
 PERSONAL_DATA_POLICY_URL = "/personal-data/"

@@ -379,6 +379,8 @@ http {{
             proxy_pass http://lms;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Port $server_port;
+            proxy_set_header X-Forwarded-Proto $scheme;
             proxy_read_timeout 120s;
         }}
     }}

@@ -294,3 +294,18 @@ def test_an_unpublished_lesson_is_gone_at_once_though_its_route_was_kept(catalog
     _get(learner, lesson.url)
     lesson.unpublish()
     assert learner.get(lesson.url).status_code == 404
+
+
+def test_instances_behind_one_proxy_share_the_kept_routes(catalogue, settings):
+    settings.USE_X_FORWARDED_PORT = True  # as with DJANGO_TRUSTED_PROXY_COUNT set
+    _course, lesson, learner = _studying(catalogue)
+
+    def queries_on(instance_port: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            _get(learner, lesson.url, HTTP_HOST="testserver", SERVER_PORT=instance_port,
+                 HTTP_X_FORWARDED_PORT="443")
+        return len(queries)
+
+    queries_on("8101")  # the first instance keeps the route
+    warm = queries_on("8101")
+    assert queries_on("8102") == warm  # the other instance finds it kept too

@@ -59,3 +59,11 @@ def test_services_are_read_from_the_environment():
         "lms.redis_cache.ReusedClientRedisCache", "django.core.mail.backends.smtp.EmailBackend",
         "mail.example.org", "https://lms.example.org", "['lms.example.org',", "'www.example.org']",
     ], result.stderr
+
+
+def test_behind_trusted_proxies_the_client_address_and_port_come_from_them():
+    code = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.USE_X_FORWARDED_PORT)"
+    behind = run_manage("shell", "-v", "0", "-c", code, env_overrides={"DJANGO_TRUSTED_PROXY_COUNT": "1"})
+    assert behind.stdout.split() == ["1", "True"], behind.stderr
+    direct = run_manage("shell", "-v", "0", "-c", code, env_overrides={})
+    assert direct.stdout.split() == ["0", "False"], direct.stderr
