@@ -6,8 +6,8 @@ Runs against the configured database itself (not a test copy), which must hold t
 `manage.py seed_load`: it refuses otherwise. It writes a little, as the pages do: the learner's session, the
 lesson page's «where you stopped», and one quiz attempt started (or the one in progress reused). For each page it
 prints the queries of one request and the median and 95th percentile of `--runs` requests in milliseconds.
-The learner is the one the query-budget test picks (tests/cms/test_query_budgets.py): in the middle of a course,
-with as many enrolments as anyone.
+The learner is the one the query-budget test picks too (`cms.load_data.busiest_learner`): in the middle of a
+course, under the internship requirement, with as many enrolments as anyone.
 """
 
 import argparse
@@ -33,23 +33,6 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
-def subject():
-    from cms.load_data import LOAD_DOMAIN
-    from courses.models import Attempt, Enrolment
-
-    candidates = (Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, progress_percent__gt=0,
-                                           user__email__endswith="@" + LOAD_DOMAIN)
-                  .select_related("user", "course").order_by("-progress_percent", "pk"))
-    best = None
-    for enrolment in candidates[:200]:
-        if Attempt.objects.filter(user=enrolment.user, quiz__path__startswith=enrolment.course.path).count() >= 3:
-            continue
-        count = Enrolment.objects.filter(user=enrolment.user).count()
-        if best is None or count > best[0]:
-            best = (count, enrolment)
-    return best[1]
-
-
 def measure(client, url: str, runs: int) -> tuple[int, float, float]:
     client.get(url)
     connection.queries_log.clear()  # a full log (DEBUG keeps the last 9000) would hide the new queries
@@ -73,7 +56,7 @@ def main() -> None:
     settings.DEBUG = False  # as in production: no query log, no template instrumentation
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
 
-    from cms.load_data import LOAD_DOMAIN, PROGRAMME_SLUG
+    from cms.load_data import LOAD_DOMAIN, PROGRAMME_SLUG, busiest_learner
     from courses import quiz_services
     from courses.models import Enrolment, LessonPage, ProgrammePage, QuizPage
     from lms.accounts.models import User
@@ -81,7 +64,7 @@ def main() -> None:
     programme = ProgrammePage.objects.filter(slug=PROGRAMME_SLUG).first()
     if programme is None:
         sys.exit("No seed_load data in this database: run `manage.py seed_load --size S|M|L` first.")
-    enrolment = subject()
+    enrolment = busiest_learner()
     user, course = enrolment.user, enrolment.course
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
     quiz = QuizPage.objects.live().descendant_of(course).get()

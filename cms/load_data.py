@@ -892,3 +892,26 @@ def load_seed(size: LoadSize, *, seed: int = 2026, log=lambda message: None) -> 
 
 def size_from(name: str, **overrides) -> LoadSize:
     return replace(SIZES[name], **overrides)
+
+
+def busiest_learner() -> Enrolment:
+    """In a loaded dataset, the enrolment of a learner in the middle of a course (lessons studied, an attempt
+    left), preferring one under the internship requirement and then one with the most enrolments: the person whose
+    pages have the most to show. The query budgets and `bench/load_pages.py` measure the pages as this person."""
+    from lms.internships.compliance import person_standing
+
+    candidates = (Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, progress_percent__gt=0,
+                                           user__email__endswith="@" + LOAD_DOMAIN)
+                  .select_related("user", "course").order_by("-progress_percent", "pk"))
+    best = None
+    for enrolment in candidates[:200]:
+        if Attempt.objects.filter(user=enrolment.user, quiz__path__startswith=enrolment.course.path).count() >= 3:
+            continue
+        # under the internship requirement too, so that «Моё обучение» shows the person's standing
+        under_requirement = person_standing(enrolment.user) is not None
+        count = Enrolment.objects.filter(user=enrolment.user).count()
+        if best is None or (under_requirement, count) > best[0]:
+            best = ((under_requirement, count), enrolment)
+    if best is None:
+        raise LookupError("the dataset has no learner in the middle of a course")
+    return best[1]

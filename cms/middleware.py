@@ -3,6 +3,13 @@ from django.db import connections
 from django.utils import translation
 
 
+def chosen_language(request) -> str:
+    """The language of the interface for this request: the one the person chose (the language cookie set by
+    set_language) if the site offers it, Russian otherwise."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 class RussianFirstLocaleMiddleware:
     """The UI is Russian unless the person chose another language (the language cookie set by set_language).
 
@@ -12,12 +19,9 @@ class RussianFirstLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.supported:
-            language = settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

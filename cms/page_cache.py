@@ -24,6 +24,8 @@ from django.http import HttpResponse
 
 from lms import content_cache
 
+from .middleware import chosen_language
+
 MARK = "_anonymous_page_cache"  # request attribute set by the serve hook: the page may be stored
 # Headers a stored response keeps (Set-Cookie is never stored: a response that sets one is not stored at all).
 SKIP_HEADERS = {"set-cookie", "x-page-cache", "x-db-queries"}
@@ -33,12 +35,6 @@ def _timeout() -> int:
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
 
-def _language(request) -> str:
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    supported = {code for code, _name in settings.LANGUAGES}
-    return language if language in supported else settings.LANGUAGE_CODE
-
-
 def request_key(request) -> str | None:
     """The entry a request would read or write, or None when this request must be served live."""
     if not getattr(settings, "PAGE_CACHE_ENABLED", True) or request.method != "GET":
@@ -46,7 +42,7 @@ def request_key(request) -> str | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return None
-    raw = "|".join((request.META.get("HTTP_HOST", ""), _language(request), request.get_full_path()))
+    raw = "|".join((request.META.get("HTTP_HOST", ""), chosen_language(request), request.get_full_path()))
     return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -57,8 +53,8 @@ def page_mark(request, page) -> None:
     allowed = cached_page_params(page)
     if allowed is None or request.method != "GET" or getattr(request, "is_preview", False):
         return
-    if request.user.is_authenticated or settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or request.user.is_authenticated:
+        return  # the cookie first: it answers without loading the session
     if not set(request.GET).issubset(allowed):
         return  # free-text searches and unknown parameters are not worth storing
     if page.get_view_restrictions().exists():

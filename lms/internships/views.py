@@ -10,10 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.template.defaultfilters import date as date_filter, linebreaksbr
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -33,38 +31,25 @@ def _is_head(user) -> bool:
             and not user.has_perm("accounts.view_user"))
 
 
-def _topic_list_static(today) -> list[dict]:
-    """The parts of the internships list that are the same for everyone, as HTML, for one language, time zone and
-    day: built from two queries once per content generation (internship changes start a new one, see apps.py)."""
+def _topic_list_shared(today) -> list[dict]:
+    """What the internships list shows the same for everyone, for one language, time zone and day, as ready
+    values (formatted dates, addresses, the hours in words): built from two queries once per content generation
+    (internship changes start a new one, see apps.py). The markup stays in the template."""
     topics = []
     for topic, sessions in selectors.upcoming_catalogue(today):
-        hours = ngettext("%(hours)s academic hour", "%(hours)s academic hours", topic.academic_hours) % {
-            "hours": topic.academic_hours}
-        head = format_html('<h2 id="topic-{}">{}</h2>\n      <p class="facts">{} · {}</p>\n      ',
-                           topic.pk, topic.title, mark_safe(hours), topic.host_department)
-        if topic.description:
-            head += format_html("<p>{}</p>", linebreaksbr(topic.description, autoescape=True))
-        table_head = format_html(
-            '<table><caption class="visually-hidden">{}</caption>\n          <thead><tr><th scope="col">{}</th>'
-            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">'
-            '<span class="visually-hidden">{}</span></th></tr></thead>',
-            mark_safe(_("Sessions of «%(title)s»") % {"title": conditional_escape(topic.title)}),
-            _("Dates"), _("Seats free"), _("Book by"), _("Status"), _("Actions"))
-        rows = []
-        for session in sessions:
-            url = reverse("internships:session", args=[session.pk])
-            start = date_filter(session.start_date, "j E")
-            rows.append({
-                "pk": session.pk, "capacity": session.capacity, "status": str(session.get_status_display()),
-                "dates_cell": format_html('<td><a href="{}">{} – {}</a></td>', url, start,
-                                          date_filter(session.end_date, "j E Y")),
-                "deadline_cell": format_html("<td>{}</td>", date_filter(
-                    timezone.localtime(session.booking_deadline), "j E, H:i")),
-                "details_cell": format_html('<td><a href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
-                                            url, _("Details"), start),
-            })
-        topics.append({"pk": topic.pk, "head": head, "table_head": table_head, "sessions": rows,
-                       "interest_url": reverse("internships:interest", args=[topic.pk])})
+        rows = [{
+            "pk": session.pk, "capacity": session.capacity, "status": str(session.get_status_display()),
+            "url": reverse("internships:session", args=[session.pk]),
+            "start": date_filter(session.start_date, "j E"), "end": date_filter(session.end_date, "j E Y"),
+            "deadline": date_filter(timezone.localtime(session.booking_deadline), "j E, H:i"),
+        } for session in sessions]
+        topics.append({
+            "pk": topic.pk, "title": topic.title, "host_department": topic.host_department,
+            "description": topic.description,
+            "hours": ngettext("%(hours)s academic hour", "%(hours)s academic hours", topic.academic_hours) % {
+                "hours": topic.academic_hours},
+            "sessions": rows, "interest_url": reverse("internships:interest", args=[topic.pk]),
+        })
     return topics
 
 
@@ -72,7 +57,7 @@ def topic_list(request):
     today = timezone.localdate()
     topics = content_cache.cached(
         f"internships:topics:{get_language()}:{timezone.get_current_timezone_name()}:{today.isoformat()}",
-        lambda: _topic_list_static(today))
+        lambda: _topic_list_shared(today))
     # Seats, queues and the person's own bookings change all the time: counted afresh, in one query.
     live = selectors.seats_and_mine(request.user, [s["pk"] for t in topics for s in t["sessions"]])
     for topic in topics:

@@ -8,11 +8,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from cms.load_data import LOAD_DOMAIN, SIZES, LoadSize, load_seed
+from cms.load_data import SIZES, LoadSize, busiest_learner, load_seed
 from courses import quiz_services
-from courses.models import Attempt, Enrolment, LessonPage, QuizPage
+from courses.models import LessonPage, QuizPage
 from lms.accounts.models import User
-from lms.internships.compliance import person_standing
 
 # The issue's sizes S and M of `seed_load` (M has 6x the staff, 10x the enrolments, completions and attempts).
 SMALL = SIZES["S"]
@@ -23,25 +22,6 @@ LARGER = SIZES["M"]
 CEILINGS = {"catalogue (anonymous)": 10, "course page (anonymous)": 10, "catalogue": 10, "course page": 10,
             "lesson page": 10, "dashboard": 15, "quiz page": 10, "attempt page": 5, "compliance report": 20,
             "certificate register": 20}
-
-
-def _subject() -> tuple[User, Enrolment]:
-    """A learner in the middle of a course (lessons studied, an attempt left) with as many other enrolments as
-    anyone: the person whose pages have the most to show."""
-    candidates = (Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, progress_percent__gt=0,
-                                           user__email__endswith="@" + LOAD_DOMAIN)
-                  .select_related("user", "course").order_by("-progress_percent", "pk"))
-    best = None
-    for enrolment in candidates[:200]:
-        if Attempt.objects.filter(user=enrolment.user, quiz__path__startswith=enrolment.course.path).count() >= 3:
-            continue
-        # under the internship requirement too, so that «Моё обучение» shows the person's standing at both sizes
-        under_requirement = person_standing(enrolment.user) is not None
-        count = Enrolment.objects.filter(user=enrolment.user).count()
-        if best is None or (under_requirement, count) > best[0]:
-            best = ((under_requirement, count), enrolment)
-    assert best is not None, "the dataset has no learner in the middle of a course"
-    return best[1].user, best[1]
 
 
 def _count(client, url: str, name: str, counts: dict) -> None:
@@ -59,7 +39,8 @@ def _page_counts(client, size: LoadSize) -> tuple[dict[str, int], dict[str, int]
     with transaction.atomic():
         cache.clear()
         result = load_seed(size)
-        user, enrolment = _subject()
+        enrolment = busiest_learner()
+        user = enrolment.user
         course = enrolment.course
         lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
         quiz = QuizPage.objects.live().descendant_of(course).get()
