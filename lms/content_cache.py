@@ -6,11 +6,22 @@ main menu, the footer's settings. Nothing about one person is ever kept here.
 Every entry records the *content generation* it was made in. Publishing, unpublishing, moving or deleting a page,
 or changing the site settings, starts a new generation (the site connects those signals to `generation_bump`), and
 an entry of an older generation is a miss. Each read is one round trip: the generation and the entry together.
+
+Within a request (`GenerationScopeMiddleware`) the generation is read once, with the first entry, and entries are
+also kept in this process's memory (`_Local`): a later read of an entry this process already holds for the
+request's generation costs no round trip. A new generation anywhere makes those copies misses at the next request;
+they also expire after `CONTENT_CACHE_LOCAL_SECONDS` (30 s), so what the shared cache's own timeout bounds (a renamed
+account, say) is at most that much later. Each copy is kept pickled and unpickled on every read, so no request
+can change what the next one gets.
 """
 
 from __future__ import annotations
 
+import contextvars
+import pickle
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -32,41 +43,155 @@ def timeout() -> int:
     return getattr(settings, "CONTENT_CACHE_SECONDS", 3600)
 
 
+def local_seconds() -> float:
+    return getattr(settings, "CONTENT_CACHE_LOCAL_SECONDS", 30)
+
+
+class _Local:
+    """This process's copies of entries, least recently used first, bounded in number and in bytes."""
+
+    MAX_ENTRIES = 4000
+    MAX_BYTES = 32 * 1024 * 1024
+    MAX_ENTRY_BYTES = 512 * 1024
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[int, float, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str, generation: int):
+        """The value kept under `key` for `generation`, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] != generation or entry[1] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            data = entry[2]
+        return pickle.loads(data)
+
+    def put(self, key: str, generation: int, value, seconds: float) -> None:
+        seconds = min(seconds, local_seconds())
+        if seconds <= 0:
+            return
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if len(data) > self.MAX_ENTRY_BYTES:
+            return
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (generation, time.monotonic() + seconds, data)
+            self._bytes += len(data)
+            while len(self._entries) > self.MAX_ENTRIES or self._bytes > self.MAX_BYTES:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry[2])
+
+
+_local = _Local()
+
+
+class _Scope:
+    """One request's view of the cache: the generation, read once."""
+
+    __slots__ = ("generation",)
+
+    def __init__(self):
+        self.generation: int | None = None
+
+
+_scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar("content_cache_scope", default=None)
+
+
+class GenerationScopeMiddleware:
+    """Reads the content generation at most once per request, and lets reads use this process's copies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _scope.set(_Scope())
+        try:
+            return self.get_response(request)
+        finally:
+            _scope.reset(token)
+
+
 def generation_start() -> int:
-    """A generation for when the cache holds none (new, flushed or evicted): the clock in milliseconds, so that a
-    generation that starts over never equals one that an older entry was made in."""
-    start = time.time_ns() // 1_000_000
+    """A generation for when the cache holds none (new, flushed or evicted): the clock in microseconds. A
+    generation that starts over never equals one that an older entry (here or in a process's copies) was made in:
+    that would take more bumps than microseconds passed, and each bump is a round trip."""
+    start = time.time_ns() // 1_000
     cache.add(GENERATION_KEY, start, None)
-    return cache.get(GENERATION_KEY, start)
+    generation = cache.get(GENERATION_KEY, start)
+    scope = _scope.get()
+    if scope is not None:
+        scope.generation = generation
+    return generation
 
 
 def generation_bump(**_kwargs) -> None:
     """Start a new generation: every entry made before becomes a miss."""
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:
         generation_start()
+    else:
+        scope = _scope.get()
+        if scope is not None:
+            scope.generation = generation
+    _local.clear()
 
 
 def _versioned(key: str) -> str:
     return f"f{FORMAT}:{key}"
 
 
+def _valid(entry, generation: int):
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+        return entry[1]
+    return None
+
+
 def read(key: str) -> tuple[int, object | None]:
     """The current generation and the value stored under `key` in it (None when absent or older)."""
     key = _versioned(key)
+    scope = _scope.get()
+    if scope is not None and scope.generation is not None:
+        generation = scope.generation
+        value = _local.get(key, generation)
+        if value is None:
+            value = _valid(cache.get(key), generation)
+            if value is not None:
+                _local.put(key, generation, value, local_seconds())
+        return generation, value
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if not isinstance(generation, int):
         return generation_start(), None
-    entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
-        return generation, entry[1]
-    return generation, None
+    value = _valid(found.get(key), generation)
+    if scope is not None:
+        scope.generation = generation
+        if value is not None:
+            _local.put(key, generation, value, local_seconds())
+    return generation, value
 
 
 def write(key: str, generation: int, value, seconds: int | None = None) -> None:
-    cache.set(_versioned(key), (generation, value), timeout() if seconds is None else seconds)
+    seconds = timeout() if seconds is None else seconds
+    key = _versioned(key)
+    cache.set(key, (generation, value), seconds)
+    if _scope.get() is not None:
+        _local.put(key, generation, value, seconds)
 
 
 def cached(key: str, build: Callable[[], T]) -> T:
@@ -90,8 +215,13 @@ class CachedViewRestrictionsMixin:
     """
 
     def get_view_restrictions(self):
-        restrictions = super().get_view_restrictions()
         if not enabled() or self.pk is None:
-            return restrictions
-        present = cached(f"restricted:{self.pk}", lambda: int(restrictions.exists()))
-        return restrictions if present else restrictions.none()
+            return super().get_view_restrictions()
+        # Wagtail's method runs a query (the ancestors' aliases) just to build its queryset: ask the cache first.
+        present = cached(f"restricted:{self.pk}", lambda: int(super(CachedViewRestrictionsMixin, self)
+                                                                .get_view_restrictions().exists()))
+        if present:
+            return super().get_view_restrictions()
+        from wagtail.models import PageViewRestriction
+
+        return PageViewRestriction.objects.none()

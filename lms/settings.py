@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.content_cache.GenerationScopeMiddleware",  # the content generation read once per request
     "cms.page_cache.AnonymousPageCacheMiddleware",  # before sessions: a hit skips everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.RussianFirstLocaleMiddleware",
@@ -134,6 +135,8 @@ else:
 # (lms/content_cache.py); any publish starts afresh.
 CONTENT_CACHE_SECONDS = env.int("DJANGO_CONTENT_CACHE_SECONDS", default=3600)
 CONTENT_CACHE_ENABLED = CONTENT_CACHE_SECONDS > 0
+# Each process also keeps copies of what it read, for at most this long (0: none), checked against the generation.
+CONTENT_CACHE_LOCAL_SECONDS = env.int("DJANGO_CONTENT_CACHE_LOCAL_SECONDS", default=30)
 
 # Public pages for visitors who are not logged in are kept whole for this long (see cms/page_cache.py); any
 # publish starts afresh. 0 keeps nothing.
