@@ -11,7 +11,7 @@ from wagtail.views import serve as wagtail_serve
 from lms import content_cache
 
 from .health import health_report
-from .sites import site_for_request
+from .sites import site_for_request, site_root_paths_for_request
 
 
 @never_cache
@@ -58,4 +58,5 @@ def _route_from_cache(request, path: str) -> None:
     if not page.live:
         return  # Wagtail routes it (and answers 404)
     request._wagtail_site = site
+    site_root_paths_for_request(request)
     request._wagtail_route_for_request = RouteResult(page)

@@ -67,7 +67,7 @@ def catalogue_audiences(programme) -> list[str]:
 def enrolments_by_course(user: User, course_ids) -> dict[int, Enrolment]:
     if not user.is_authenticated:
         return {}
-    return {e.course_id: e for e in Enrolment.objects.filter(user=user, course_id__in=list(course_ids))}
+    return {e.course_id: e for e in Enrolment.objects.filter(user=user, course_id__in=list(course_ids)).order_by()}
 
 
 @dataclass

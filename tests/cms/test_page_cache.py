@@ -309,3 +309,15 @@ def test_instances_behind_one_proxy_share_the_kept_routes(catalogue, settings):
     queries_on("8101")  # the first instance keeps the route
     warm = queries_on("8101")
     assert queries_on("8102") == warm  # the other instance finds it kept too
+
+
+def test_a_renamed_course_gives_new_addresses_in_the_pages_that_link_to_it(catalogue):
+    course, lesson, learner = _studying(catalogue)
+    assert f'href="{course.url}"' in _get(learner, lesson.url).content.decode()  # addresses and root paths kept
+    course = CoursePage.objects.get(pk=course.pk)
+    course.slug = "katalogizatsiya-2027"
+    course.save_revision().publish()
+    lesson.refresh_from_db()
+    assert "/katalogizatsiya-2027/" in lesson.url
+    html = _get(learner, lesson.url).content.decode()
+    assert 'href="/kursy/katalogizatsiya-2027/"' in html and 'href="/kursy/katalogizatsiya/"' not in html
