@@ -7,8 +7,8 @@ Every entry records the *content generation* it was made in. Publishing, unpubli
 or changing the site settings, starts a new generation (the site connects those signals to `generation_bump`), and
 an entry of an older generation is a miss. Each read is one round trip: the generation and the entry together.
 
-Within a request (`GenerationScopeMiddleware`) the generation is read once, with the first entry, and entries are
-also kept in this process's memory (`_Local`): a later read of an entry this process already holds for the
+Within a request (`GenerationScopeMiddleware`) the generation is read once (with the session, see `prefetch`), and
+entries are also kept in this process's memory (`_Local`): a read of an entry this process already holds for the
 request's generation costs no round trip. A new generation anywhere makes those copies misses at the next request;
 they also expire after `CONTENT_CACHE_LOCAL_SECONDS` (30 s), so what the shared cache's own timeout bounds (a renamed
 account, say) is at most that much later. Each copy is kept pickled and unpickled on every read, so no request
@@ -101,12 +101,15 @@ _local = _Local()
 
 
 class _Scope:
-    """One request's view of the cache: the generation, read once."""
+    """One request's view of the cache: the generation, read once, and what came with it."""
 
-    __slots__ = ("generation",)
+    __slots__ = ("generation", "extra_key", "extra_found", "extra")
 
     def __init__(self):
         self.generation: int | None = None
+        self.extra_key: str | None = None  # fetched in the same round trip as the generation (the session)
+        self.extra_found = False
+        self.extra = None
 
 
 _scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar("content_cache_scope", default=None)
@@ -152,6 +155,39 @@ def generation_bump(**_kwargs) -> None:
     _local.clear()
 
 
+def _scope_generation(scope: _Scope) -> int:
+    """The request's generation, read on its first use together with the key `prefetch` asked for, if any."""
+    if scope.generation is None:
+        keys = [GENERATION_KEY, scope.extra_key] if scope.extra_key else [GENERATION_KEY]
+        found = cache.get_many(keys)
+        if scope.extra_key:
+            scope.extra_found, scope.extra = True, found.get(scope.extra_key)
+        generation = found.get(GENERATION_KEY)
+        scope.generation = generation if isinstance(generation, int) else generation_start()
+    return scope.generation
+
+
+def prefetch(key: str) -> None:
+    """Within a request: fetch the shared cache's `key` in the round trip that reads the generation (a request
+    that is sure to need it, such as its session, saves one round trip). `take_prefetched` hands it over."""
+    scope = _scope.get()
+    if scope is not None and scope.generation is None:
+        scope.extra_key = key
+
+
+def take_prefetched(key: str) -> tuple[bool, object]:
+    """(True, the value or None when absent) when `key` was prefetched for this request, fetching it now (with
+    the generation) if that has not happened yet; (False, None) otherwise. Handed over once."""
+    scope = _scope.get()
+    if scope is None or scope.extra_key != key:
+        return False, None
+    if not scope.extra_found:
+        _scope_generation(scope)
+    value = scope.extra
+    scope.extra_key, scope.extra = None, None
+    return True, value
+
+
 def _versioned(key: str) -> str:
     return f"f{FORMAT}:{key}"
 
@@ -166,8 +202,8 @@ def read(key: str) -> tuple[int, object | None]:
     """The current generation and the value stored under `key` in it (None when absent or older)."""
     key = _versioned(key)
     scope = _scope.get()
-    if scope is not None and scope.generation is not None:
-        generation = scope.generation
+    if scope is not None:  # the generation once per request, then this process's copy, else the shared cache
+        generation = _scope_generation(scope)
         value = _local.get(key, generation)
         if value is None:
             value = _valid(cache.get(key), generation)
@@ -178,12 +214,7 @@ def read(key: str) -> tuple[int, object | None]:
     generation = found.get(GENERATION_KEY)
     if not isinstance(generation, int):
         return generation_start(), None
-    value = _valid(found.get(key), generation)
-    if scope is not None:
-        scope.generation = generation
-        if value is not None:
-            _local.put(key, generation, value, local_seconds())
-    return generation, value
+    return generation, _valid(found.get(key), generation)
 
 
 def write(key: str, generation: int, value, seconds: int | None = None) -> None:

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.content_cache.GenerationScopeMiddleware",  # the content generation read once per request
+    "lms.sessions.SessionPrefetchMiddleware",  # ... in the same round trip as the session (Redis sessions only)
     "cms.page_cache.AnonymousPageCacheMiddleware",  # before sessions: a hit skips everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.RussianFirstLocaleMiddleware",
@@ -128,7 +129,7 @@ if REDIS_URL:
     }
     # Sessions are read from Redis on every request and written through to the database, so a flushed cache
     # logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "lms.sessions"  # Django's cached_db, read with the content generation (lms/sessions.py)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lms"}}
 # Published content shared by everyone (syllabus, lesson bodies, menu) is kept this long at most

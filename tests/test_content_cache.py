@@ -47,7 +47,7 @@ def test_a_request_reads_the_generation_once_and_later_requests_use_this_process
     counting.calls.clear()
     assert in_request(page) == [["Курсы"], {"org": "ОНБ"}]
     assert len(built) == 2
-    assert counting.calls == ["get_many"]  # the generation (with the first entry): nothing else
+    assert counting.calls == ["get_many"]  # the generation: nothing else
 
 
 def test_a_new_generation_made_by_another_process_is_seen_by_the_next_request():
@@ -97,8 +97,8 @@ def test_this_process_copies_expire(monkeypatch, counting):
         assert counting.calls == ["get_many"]
         now[0] += 2
         counting.calls.clear()
-        assert in_request(page) == ["маршрут", "меню"]  # the copy is too old: from the shared cache again
-        assert counting.calls == ["get_many", "get"]
+        assert in_request(page) == ["маршрут", "меню"]  # the copies are too old: from the shared cache again
+        assert counting.calls == ["get_many", "get", "get"]
 
 
 def test_without_a_request_every_read_asks_the_shared_cache(counting):
@@ -114,7 +114,7 @@ def test_no_copies_when_switched_off(counting):
     in_request(lambda: content_cache.cached("menu", lambda: "меню"))
     counting.calls.clear()
     in_request(lambda: [content_cache.cached("menu", lambda: "?"), content_cache.cached("menu", lambda: "?")])
-    assert counting.calls == ["get_many", "get"]
+    assert counting.calls == ["get_many", "get", "get"]  # the generation, then each read from the shared cache
 
 
 def test_the_copies_stay_within_their_bounds():
