@@ -1,11 +1,13 @@
 """Shared, published content kept in the cache (Redis in production) between requests and processes.
 
 What is kept here is the same for everyone who may see it: the syllabus of a course, a rendered lesson body, the
-main menu, the footer's settings. Nothing about one person is ever kept here.
+main menu, the footer's settings. The one exception is the page header (`{% kept_fragment %}` in cms), kept per
+person under a key made from who they are; no other data of one person is kept here.
 
 Every entry records the *content generation* it was made in. Publishing, unpublishing, moving or deleting a page,
 or changing the site settings, starts a new generation (the site connects those signals to `generation_bump`), and
-an entry of an older generation is a miss. Each read is one round trip: the generation and the entry together.
+an entry of an older generation is a miss. Outside a request each read is one round trip: the generation and the
+entry together.
 
 Within a request (`GenerationScopeMiddleware`) the generation is read once (with the session, see `prefetch`), and
 entries are also kept in this process's memory (`_Local`): a read of an entry this process already holds for the
@@ -71,6 +73,10 @@ class _Local:
             self._entries.move_to_end(key)
             data = entry[2]
         return pickle.loads(data)
+
+    def holds(self, key: str) -> bool:
+        """Whether a copy of `key` is here, of whatever generation and age."""
+        return key in self._entries
 
     def put(self, key: str, generation: int, value, seconds: float) -> None:
         seconds = min(seconds, local_seconds())
@@ -155,16 +161,18 @@ def generation_bump(**_kwargs) -> None:
     _local.clear()
 
 
-def _scope_generation(scope: _Scope) -> int:
-    """The request's generation, read on its first use together with the key `prefetch` asked for, if any."""
+def _scope_generation(scope: _Scope, key: str | None = None) -> tuple[int, object]:
+    """The request's generation, read on its first use together with the key `prefetch` asked for, if any, and
+    with `key` (whose stored value is returned too; None when the generation was already known)."""
+    found = {}
     if scope.generation is None:
-        keys = [GENERATION_KEY, scope.extra_key] if scope.extra_key else [GENERATION_KEY]
+        keys = [GENERATION_KEY, *(k for k in (scope.extra_key, key) if k)]
         found = cache.get_many(keys)
         if scope.extra_key:
             scope.extra_found, scope.extra = True, found.get(scope.extra_key)
         generation = found.get(GENERATION_KEY)
         scope.generation = generation if isinstance(generation, int) else generation_start()
-    return scope.generation
+    return scope.generation, found.get(key) if key else None
 
 
 def prefetch(key: str) -> None:
@@ -203,12 +211,17 @@ def read(key: str) -> tuple[int, object | None]:
     key = _versioned(key)
     scope = _scope.get()
     if scope is not None:  # the generation once per request, then this process's copy, else the shared cache
-        generation = _scope_generation(scope)
-        value = _local.get(key, generation)
-        if value is None:
-            value = _valid(cache.get(key), generation)
+        if scope.generation is None and not _local.holds(key):
+            generation, stored = _scope_generation(scope, key)  # no copy here: fetch it with the generation
+            value = _valid(stored, generation)
+        else:
+            generation = _scope_generation(scope)[0]
+            value = _local.get(key, generation)
             if value is not None:
-                _local.put(key, generation, value, local_seconds())
+                return generation, value
+            value = _valid(cache.get(key), generation)
+        if value is not None:
+            _local.put(key, generation, value, local_seconds())
         return generation, value
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)

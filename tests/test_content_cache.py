@@ -114,7 +114,7 @@ def test_no_copies_when_switched_off(counting):
     in_request(lambda: content_cache.cached("menu", lambda: "меню"))
     counting.calls.clear()
     in_request(lambda: [content_cache.cached("menu", lambda: "?"), content_cache.cached("menu", lambda: "?")])
-    assert counting.calls == ["get_many", "get", "get"]  # the generation, then each read from the shared cache
+    assert counting.calls == ["get_many", "get"]  # the first read comes with the generation, the second alone
 
 
 def test_the_copies_stay_within_their_bounds():
@@ -131,3 +131,15 @@ def test_the_copies_stay_within_their_bounds():
     assert local.get("m4", 1) == "y" * 3_000
     assert local.get("m4", 2) is None  # another generation: a miss, and dropped
     assert local.get("m4", 1) is None
+
+
+def test_an_entry_this_process_has_no_copy_of_comes_with_the_generation(counting):
+    content_cache.generation_bump()
+    counting.calls.clear()
+    assert in_request(lambda: content_cache.read("pagecache:none")[1]) is None  # e.g. a page never stored
+    assert counting.calls == ["get_many"]
+    in_request(lambda: content_cache.cached("route", lambda: "маршрут"))  # kept by this request ...
+    content_cache._local.clear()  # ... but as if another process had: no copy here
+    counting.calls.clear()
+    assert in_request(lambda: content_cache.cached("route", lambda: "?")) == "маршрут"
+    assert counting.calls == ["get_many"]
