@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from lms import content_cache
+from lms.fixed_queries import FixedQuery
 from lms.accounts.models import User
 
 from .models import CourseModulePage, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
@@ -62,6 +63,20 @@ def _catalogue_courses(
 def catalogue_audiences(programme) -> list[str]:
     return content_cache.cached(f"audiences:{programme.pk}", lambda: list(CoursePage.objects.live().child_of(programme).exclude(audience="")
                 .order_by("audience").values_list("audience", flat=True).distinct()))
+
+
+_ENROLMENT = FixedQuery(lambda user_id, course_id: Enrolment.objects.filter(user_id=user_id, course_id=course_id)
+                        .order_by(), 2)
+_STUDIED = FixedQuery(lambda enrolment_id: LessonCompletion.objects.filter(enrolment_id=enrolment_id)
+                      .values_list("lesson_id"), 1)
+
+
+def enrolment_for(user: User, course_id: int) -> Enrolment | None:
+    """The person's enrolment in one course (the course, lesson and quiz pages: a query whose SQL is built once)."""
+    if not user.is_authenticated:
+        return None
+    found = _ENROLMENT.instances(user.pk, course_id)
+    return found[0] if found else None
 
 
 def enrolments_by_course(user: User, course_ids) -> dict[int, Enrolment]:
@@ -121,6 +136,51 @@ def _course_syllabus(course: CoursePage) -> list[SyllabusModule]:
     return [group for group in result if group.lessons]
 
 
+@dataclass(frozen=True)
+class PageLink:
+    pk: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class LessonNavigation:
+    """Where a lesson (or quiz) stands in its course, with the addresses the page links to."""
+
+    course_url: str
+    previous: PageLink | None
+    next: PageLink | None
+    position: int  # «урок 2 из 6» counts lessons; quizzes are in the previous/next navigation only
+    lesson_count: int
+
+
+def lesson_navigation(request, lesson, course: CoursePage) -> LessonNavigation:
+    """Published structure, the same for everyone on a site: kept in the content cache per site and lesson (the
+    addresses are the ones this site gives), so a lesson page neither unpickles the syllabus nor builds URLs."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)  # the request's site, as the addresses are made for it
+
+    def build() -> LessonNavigation:
+        ordered = [item for module in course_syllabus(course) for item in module.lessons]
+        index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), 0)
+
+        def link(item) -> PageLink | None:
+            return PageLink(item.pk, item.title, item.get_url(request)) if item is not None else None
+
+        return LessonNavigation(
+            course_url=course.get_url(request),
+            previous=link(ordered[index - 1] if index > 0 else None),
+            next=link(ordered[index + 1] if index + 1 < len(ordered) else None),
+            position=sum(1 for item in ordered[: index + 1] if isinstance(item, LessonPage)),
+            lesson_count=sum(1 for item in ordered if isinstance(item, LessonPage)),
+        )
+
+    if getattr(request, "is_preview", False):
+        return build()  # a draft may stand where nothing published does: never kept
+    return content_cache.cached(f"lesson-nav:{site.pk if site else ''}:{lesson.pk}", build)
+
+
 def course_trainer_names(course: CoursePage) -> list[str]:
     """The trainers' full names shown on the course page (names only: kept in the content cache; a change of the
     course's trainers starts a new generation, a renamed account shows within the cache's time)."""
@@ -132,7 +192,7 @@ def course_trainer_names(course: CoursePage) -> list[str]:
 def completed_lesson_ids(enrolment: Enrolment | None) -> set[int]:
     if enrolment is None:
         return set()
-    return set(LessonCompletion.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
+    return {lesson_id for (lesson_id,) in _STUDIED.rows(enrolment.pk)}
 
 
 @dataclass

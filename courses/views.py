@@ -89,7 +89,7 @@ def enrol_action(user, course: CoursePage, enrolment: Enrolment | None) -> str:
 
 
 def course_context(request, course: CoursePage) -> dict:
-    enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
+    enrolment = selectors.enrolment_for(request.user, course.pk)
     syllabus = selectors.course_syllabus(course)
     items = {item.pk: item for module in syllabus for item in module.lessons}
     first_lesson = next((m.lessons[0] for m in syllabus if m.lessons), None)
@@ -122,7 +122,7 @@ def serve_lesson(request, lesson: LessonPage, *, super_serve, args, kwargs):
     course = selectors.lesson_course(lesson)
     if course is None:
         raise Http404
-    enrolment = selectors.enrolments_by_course(request.user, [course.pk]).get(course.pk)
+    enrolment = selectors.enrolment_for(request.user, course.pk)
     studying = enrolment is not None and enrolment.status in (Status.ACTIVE, Status.COMPLETED)
     if not studying and not services.user_can_manage_course(request.user, course):
         messages.info(request, _("Enrol in the course to study its lessons."))
@@ -137,21 +137,16 @@ def lesson_context(request, lesson: LessonPage) -> dict:
     extra = getattr(request, "lesson_context", None) or {}
     course = extra.get("course") or selectors.lesson_course(lesson)
     enrolment = extra.get("enrolment")
-    syllabus = selectors.course_syllabus(course)
-    ordered = [item for module in syllabus for item in module.lessons]
-    index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), 0)
-    done = selectors.completed_lesson_ids(enrolment)
+    navigation = selectors.lesson_navigation(request, lesson, course)
     return {
         "course": course,
+        "course_url": navigation.course_url,
         "enrolment": enrolment,
-        "syllabus": syllabus,
-        "done_ids": done,
-        "is_done": lesson.pk in done,
-        "previous_lesson": ordered[index - 1] if index > 0 else None,
-        "next_lesson": ordered[index + 1] if index + 1 < len(ordered) else None,
-        # «урок 2 из 6» counts lessons; the quizzes are in the previous/next navigation only
-        "position": sum(1 for item in ordered[: index + 1] if isinstance(item, LessonPage)),
-        "lesson_count": sum(1 for item in ordered if isinstance(item, LessonPage)),
+        "is_done": lesson.pk in selectors.completed_lesson_ids(enrolment),
+        "previous_lesson": navigation.previous,  # PageLink: pk, title, url
+        "next_lesson": navigation.next,
+        "position": navigation.position,
+        "lesson_count": navigation.lesson_count,
     }
 
 

@@ -143,3 +143,39 @@ def test_pages_do_a_fixed_number_of_queries(client, programme, view):
         for _ in range(5):
             pages.lesson(first[0][0])
     assert count_queries(client, urls[view]) == small
+
+
+def test_a_lesson_links_to_its_neighbours_and_sees_a_renamed_one_at_once(client, programme, learner):
+    course, lessons = build_course(programme, lessons=3)
+    services.enrolment_self(user=learner, course=course)
+    client.force_login(learner)
+    middle = client.get(lessons[1].url).content.decode()
+    assert "урок 2 из 3" in middle
+    assert f'<a href="{lessons[0].url}" rel="prev">← {lessons[0].title}</a>' in middle
+    assert f'<a href="{lessons[2].url}" rel="next">{lessons[2].title} →</a>' in middle
+    assert f'<a href="{course.url}">{course.title}</a>' in middle
+    assert f'name="next_url" value="{lessons[2].pk}"' in middle
+    from lms import content_cache
+
+    assert content_cache.read(f"content:lesson-nav:{lessons[1].get_site().pk}:{lessons[1].pk}")[1] is not None
+    last = client.get(lessons[2].url).content.decode()
+    assert "урок 3 из 3" in last and 'rel="next"' not in last
+    lessons[2].title = "Итоговый урок"
+    lessons[2].save_revision().publish()
+    assert "Итоговый урок →" in client.get(lessons[1].url).content.decode()  # the navigation kept is made again
+
+
+def test_a_lesson_previewed_before_it_is_published_keeps_nothing(client, programme):
+    from lms import content_cache
+
+    course, lessons = build_course(programme, lessons=2)
+    draft = pages.lesson(lessons[0].get_parent(), title="Черновик урока", live=False)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    preview_url = f"/admin/pages/{draft.pk}/edit/preview/"
+    form = {"title": draft.title, "slug": draft.slug, "estimated_minutes": 20, "is_required": "on",
+            "body-count": "0"}
+    assert client.post(preview_url, form).json()["is_valid"]
+    shown = client.get(preview_url).content.decode()
+    assert "Черновик урока" in shown and f'href="{course.url}"' in shown
+    generation, kept = content_cache.read(f"content:lesson-nav:{draft.get_site().pk}:{draft.pk}")
+    assert kept is None
