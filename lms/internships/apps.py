@@ -20,17 +20,19 @@ class InternshipsConfig(AppConfig):
     @staticmethod
     def _connect_content_generation() -> None:
         """The list of internships and the page of a session keep topics, sessions, plans, quotas and mentors in
-        the shared content cache (lms/content_cache.py): any change of them starts a new content generation.
+        the shared content cache (lms/content_cache.py), and each person's standing reads the active requirements
+        from there: any change of them starts a new content generation.
         Seats, queues and bookings are never kept there, so bookings start none."""
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from lms import content_cache
 
-        from .models import Session, SessionQuota, Topic, TopicDay
+        from .models import Requirement, Session, SessionQuota, Topic, TopicDay
 
         bump = content_cache.generation_bump
-        for model in (Topic, TopicDay, Session, SessionQuota):
+        for model in (Topic, TopicDay, Session, SessionQuota, Requirement):
             post_save.connect(bump, sender=model, dispatch_uid=f"internships-content-save-{model.__name__}")
             post_delete.connect(bump, sender=model, dispatch_uid=f"internships-content-delete-{model.__name__}")
-        for through in (Topic.mentors.through, Session.mentors.through):
+        for through in (Topic.mentors.through, Session.mentors.through, Requirement.topics.through,
+                        Requirement.people.through):
             m2m_changed.connect(bump, sender=through, dispatch_uid=f"internships-content-m2m-{through.__name__}")

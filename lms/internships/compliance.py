@@ -11,10 +11,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms import content_cache
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 from lms.libraries.models import Library
@@ -134,13 +135,22 @@ class Picture:
         return sorted(self.libraries, key=lambda g: (-g.done_share, g.counts[OVERDUE], g.name))
 
 
+def active_requirements() -> list[Requirement]:
+    """The active requirements with their topics and named people (ids only) and library, kept in the content
+    cache: every page of «Моё обучение» asks where its person stands, and requirements change rarely (saving one,
+    or changing its topics or people, starts a new content generation: lms/internships/apps.py)."""
+    return content_cache.cached("internship-requirements", lambda: list(
+        Requirement.objects.filter(is_active=True)
+        .prefetch_related("topics", Prefetch("people", queryset=User.objects.only("pk")))
+        .select_related("library").order_by("pk")))
+
+
 def compliance_picture(*, viewer: User, today: datetime.date | None = None, municipality_id: int | None = None,
                        library_id: int | None = None, status: str | None = None, only_self: bool = False) -> Picture:
     """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
     by library (a branch counts with its own library). With `only_self`, the viewer's own standing."""
     today = today or timezone.localdate()
-    requirements = list(Requirement.objects.filter(is_active=True).prefetch_related("topics", "people")
-                        .select_related("library").order_by("pk"))
+    requirements = active_requirements()
     if not requirements:
         return Picture([], [], [])
     subtrees = {}

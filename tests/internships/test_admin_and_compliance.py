@@ -235,3 +235,24 @@ def test_an_attendance_row_is_saved_whole_or_not_at_all(client, admin):
         "evaluation": "passed"})
     booking.refresh_from_db()
     assert not booking.attendance.exists() and booking.evaluation == ""
+
+
+def test_a_persons_standing_follows_requirement_changes_at_once():
+    _city, _district, evbk_city, _branch, _evbk_district, outsider = _world()
+    anna, boris = UserFactory(library=outsider), UserFactory(library=evbk_city)
+    topic, other_topic = TopicFactory(), TopicFactory()
+    assert compliance.person_standing(anna) is None and compliance.person_standing(boris) is None
+    requirement = Requirement.objects.create(title="Названные сотрудники", evbk_only=False,
+                                             due_date=timezone.localdate() + datetime.timedelta(days=30))
+    requirement.people.add(anna)
+    assert compliance.person_standing(anna).status == "not_booked"  # the requirements are kept from here on
+    assert compliance.person_standing(boris) is None
+    Booking.objects.create(user=anna, session=SessionFactory(topic=topic), topic=topic, status=S.COMPLETED)
+    assert compliance.person_standing(anna).status == "done"
+    requirement.topics.add(other_topic)  # now only the other topic counts
+    assert compliance.person_standing(anna).status == "not_booked"
+    requirement.people.remove(anna)  # nobody named: it covers all staff, Boris too
+    assert compliance.person_standing(boris).status == "not_booked"
+    requirement.is_active = False
+    requirement.save()
+    assert compliance.person_standing(anna) is None and compliance.person_standing(boris) is None
