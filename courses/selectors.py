@@ -8,11 +8,11 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from lms import content_cache
-from lms.fixed_queries import FixedQuery
 from lms.accounts.models import User
+from lms.fixed_queries import FixedQuery
 
 from .models import CourseModulePage, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
 
@@ -157,8 +157,6 @@ class LessonNavigation:
 def lesson_navigation(request, lesson, course: CoursePage) -> LessonNavigation:
     """Published structure, the same for everyone on a site: kept in the content cache per site and lesson (the
     addresses are the ones this site gives), so a lesson page neither unpickles the syllabus nor builds URLs."""
-    from wagtail.models import Site
-
     site = Site.find_for_request(request)  # the request's site, as the addresses are made for it
 
     def build() -> LessonNavigation:

@@ -109,12 +109,11 @@ _local = _Local()
 class _Scope:
     """One request's view of the cache: the generation, read once, and what came with it."""
 
-    __slots__ = ("generation", "extra_key", "extra_found", "extra")
+    __slots__ = ("generation", "extra_key", "extra")
 
     def __init__(self):
         self.generation: int | None = None
         self.extra_key: str | None = None  # fetched in the same round trip as the generation (the session)
-        self.extra_found = False
         self.extra = None
 
 
@@ -169,7 +168,7 @@ def _scope_generation(scope: _Scope, key: str | None = None) -> tuple[int, objec
         keys = [GENERATION_KEY, *(k for k in (scope.extra_key, key) if k)]
         found = cache.get_many(keys)
         if scope.extra_key:
-            scope.extra_found, scope.extra = True, found.get(scope.extra_key)
+            scope.extra = found.get(scope.extra_key)
         generation = found.get(GENERATION_KEY)
         scope.generation = generation if isinstance(generation, int) else generation_start()
     return scope.generation, found.get(key) if key else None
@@ -185,11 +184,12 @@ def prefetch(key: str) -> None:
 
 def take_prefetched(key: str) -> tuple[bool, object]:
     """(True, the value or None when absent) when `key` was prefetched for this request, fetching it now (with
-    the generation) if that has not happened yet; (False, None) otherwise. Handed over once."""
+    the generation) if that has not happened yet; (False, None) otherwise. Handed over once. (When a new
+    generation was started before the first round trip, nothing came: (True, None), and the caller reads it.)"""
     scope = _scope.get()
     if scope is None or scope.extra_key != key:
         return False, None
-    if not scope.extra_found:
+    if scope.generation is None:
         _scope_generation(scope)
     value = scope.extra
     scope.extra_key, scope.extra = None, None

@@ -11,7 +11,6 @@ through a cursor. The queryset stays the one place that says what is read, and t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from django.db import connections
@@ -25,8 +24,7 @@ class FixedQuery:
     def __init__(self, build: Callable[..., QuerySet], arity: int):
         self.build = build
         self.arity = arity
-        self._compiled: dict[str, tuple[QuerySet, str, list[int]]] = {}
-        self._lock = threading.Lock()
+        self._compiled: dict[str, tuple[QuerySet, str, list[int]]] = {}  # per database; two threads may both build it
 
     def _get(self, using: str) -> tuple[QuerySet, str, list[int]]:
         compiled = self._compiled.get(using)
@@ -36,9 +34,7 @@ class FixedQuery:
             sql, params = queryset.query.get_compiler(using).as_sql()
             if sorted(params) != sorted(markers):
                 raise ValueError(f"FixedQuery: the values must reach the SQL unchanged, once each: {params!r}")
-            compiled = (queryset, sql, [markers.index(param) for param in params])
-            with self._lock:
-                self._compiled[using] = compiled
+            compiled = self._compiled[using] = (queryset, sql, [markers.index(param) for param in params])
         return compiled
 
     def _params(self, values, order) -> list:

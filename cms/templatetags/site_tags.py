@@ -38,42 +38,6 @@ def footer_settings(context):
     return content_cache.cached(f"site-settings:{site.pk}", lambda: SiteSettings.for_site(site))
 
 
-class SharedFragmentNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on):
-        self.nodelist = nodelist
-        self.name = name
-        self.vary_on = vary_on
-
-    def render(self, context):
-        request = context.get("request")
-        if request is None or getattr(request, "is_preview", False) or not content_cache.enabled():
-            return self.nodelist.render(context)  # a preview shows a draft: it is never kept
-        parts = [str(value.resolve(context)) for value in self.vary_on]
-        key = f"content:fragment:{self.name}:{translation.get_language()}:{':'.join(parts)}"
-        generation, html = content_cache.read(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            content_cache.write(key, generation, html)
-        return html
-
-
-@register.tag
-def shared_fragment(parser, token):
-    """`{% shared_fragment "name" value... %}…{% endshared_fragment %}`: the rendered block is kept in the content
-    cache, keyed by the name, the values and the language, and made again in each content generation.
-
-    Only for what is the same for everyone who sees it (published page content); never around anything of the
-    person's own. Previews and drafts are always rendered, never kept.
-    """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("shared_fragment needs a name")
-    nodelist = parser.parse(("endshared_fragment",))
-    parser.delete_first_token()
-    name = bits[1].strip("\"'")
-    return SharedFragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
-
-
 PLACEHOLDER = "__kept_fragment_{}_5d1c__"
 
 
@@ -94,7 +58,7 @@ class KeptFragmentNode(template.Node):
     def render(self, context):
         request = context.get("request")
         if request is None or getattr(request, "is_preview", False) or not content_cache.enabled():
-            return self.nodelist.render(context)
+            return self.nodelist.render(context)  # a preview shows a draft: it is never kept
         site = _site(context)  # the menu and the footer's settings are the site's
         key = kept_key(self.name, site.pk if site else None, [value.resolve(context) for value in self.vary_on])
         generation, html = content_cache.read(key)
@@ -111,6 +75,36 @@ class KeptFragmentNode(template.Node):
         return mark_safe(html)  # noqa: S308 - rendered by the template engine (escaped there), fill-ins escaped here
 
 
+def _fragment(parser, token, tag: str) -> KeptFragmentNode:
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{tag} needs a name")
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    rest = bits[2:]
+    fill_ins = {}
+    if "with" in rest:
+        at = rest.index("with")
+        for bit in rest[at + 1:]:
+            key, sep, value = bit.partition("=")
+            if not sep or not key.isidentifier():
+                raise template.TemplateSyntaxError(f"{tag}: «{bit}» is not name=value")
+            fill_ins[key] = parser.compile_filter(value)
+        rest = rest[:at]
+    return KeptFragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in rest], fill_ins)
+
+
+@register.tag
+def shared_fragment(parser, token):
+    """`{% shared_fragment "name" value... %}…{% endshared_fragment %}`: published page content (a lesson body, a
+    course description), the same for everyone who sees it, rendered once per content generation and kept in the
+    content cache, keyed by the name, the site, the values and the language. Never around anything of the person's
+    own. Previews and drafts are always rendered, never kept. (The same mechanism as `kept_fragment`.)
+    """
+    return _fragment(parser, token, "shared_fragment")
+
+
 @register.tag
 def kept_fragment(parser, token):
     """`{% kept_fragment "name" value... with name=value... %}…{% endkept_fragment %}`: the page's shell (header,
@@ -123,23 +117,7 @@ def kept_fragment(parser, token):
     `with` value (`{{ name }}` inside, escaped here), for what changes with every request, such as the path.
     Previews are always rendered, never kept.
     """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("kept_fragment needs a name")
-    nodelist = parser.parse(("endkept_fragment",))
-    parser.delete_first_token()
-    name = bits[1].strip("\"'")
-    rest = bits[2:]
-    fill_ins = {}
-    if "with" in rest:
-        at = rest.index("with")
-        for bit in rest[at + 1:]:
-            key, sep, value = bit.partition("=")
-            if not sep or not key.isidentifier():
-                raise template.TemplateSyntaxError(f"kept_fragment: «{bit}» is not name=value")
-            fill_ins[key] = parser.compile_filter(value)
-        rest = rest[:at]
-    return KeptFragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in rest], fill_ins)
+    return _fragment(parser, token, "kept_fragment")
 
 
 @register.filter
