@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,14 +89,23 @@ def _rendered(certificate: Certificate) -> Certificate:
     return locked
 
 
+@never_cache
 def download(request, code: str):
-    """The owner, administrators and whoever holds the verification code may fetch the PDF."""
-    certificate = Certificate.objects.filter(code=code).first() if 16 <= len(code) <= 64 else None
+    """The owner, administrators and whoever holds the verification code may fetch the PDF of a valid certificate.
+
+    A revoked or replaced one is never served (its stored file is the clean document it was): everyone, holder and
+    administrators included, gets the check page's explanation instead, with 410 Gone. The route shares the check
+    page's rate limit, so the QR code's address is no way around it."""
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = (Certificate.objects.select_related("replaced_by").filter(code=code).first()
+                   if 16 <= len(code) <= 64 else None)
     if certificate is None:
-        raise Http404
+        return _unknown(request)
+    if certificate.status != Certificate.Status.VALID:
+        return render(request, "certificates/verify.html", {"certificate": certificate, "pdf_refused": True},
+                      status=410)
     if not certificate.pdf:
-        if certificate.status != Certificate.Status.VALID:
-            raise Http404
         certificate = _rendered(certificate)
     return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=False,
                         filename=f"{certificate.number}.pdf")

@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .admin_views import IssueViewSet
 from .bulk_actions import ReissueBulkAction, RevokeBulkAction, user_may_act_in_bulk
@@ -41,6 +43,17 @@ class CertificateIndexView(IndexView):
                                          get_title_id=lambda instance: f"certificate_{quote(instance.pk)}_title")
 
 
+class RegisterPermissionPolicy(ModelPermissionPolicy):
+    """Nobody, superusers included, adds, edits or deletes a certificate in the register: issue, reissue and
+    revocation go through the services (a row written by a form would have no number, facts or PDF)."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change", "delete"} and super().user_has_permission(user, action)
+
+
+register_permission_policy(Certificate, RegisterPermissionPolicy(Certificate), exact_class=True)
+
+
 class CertificateViewSet(ModelViewSet):
     """The register of certificates: filters by period, course, library and status; CSV/XLSX export; bulk reissue
     and revocation (certificates/bulk_actions.py)."""
@@ -53,6 +66,7 @@ class CertificateViewSet(ModelViewSet):
     menu_label = _("Register of certificates")
     add_to_admin_menu = False
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["pdf"]  # the stored file is never linked: PDFs go through the download view's checks
     copy_view_enabled = False
     list_display = ["number", Column("holder", label=_("Holder"), accessor="user"), "course", "status", "issued_at"]
     list_filter = {"status": ["exact"], "course": ["exact"], "issued_at": ["gte", "lte"],
@@ -61,7 +75,8 @@ class CertificateViewSet(ModelViewSet):
                    "course__title", "status", "issued_at", "revoked_reason"]
     search_fields = ["number", "user__last_name"]
     search_backend_name = None
-    # Administrators may only view the register: issue, reissue and revocation go through the services.
+    # Administrators may only view the register: issue, reissue and revocation go through the services
+    # (RegisterPermissionPolicy, registered for the model below).
     form_fields = ["revoked_reason"]
     ordering = ["-issued_at"]
 

@@ -1,6 +1,7 @@
 """The site's URL map (ROOT_URLCONF)."""
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
@@ -14,10 +15,15 @@ from . import views
 
 
 class AdminLoginRedirect(RedirectView):
-    """The Wagtail admin logs in through allauth's form, so one rate-limited form serves everyone."""
+    """The Wagtail admin and Wagtail's front-end login send people to allauth's form: one rate-limited door."""
 
     pattern_name = "account_login"
     query_string = True
+
+
+def no_shared_passwords(request, *args, **kwargs):
+    """Wagtail's forms for a page's or a collection's shared password: there are none (see settings)."""
+    raise Http404
 
 
 urlpatterns = [
@@ -27,6 +33,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    path("documents/authenticate_with_password/<int:restriction_id>/", no_shared_passwords),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -47,6 +54,10 @@ if settings.DEBUG:
 # Wagtail's pages, served through a view that keeps their routes in the content cache; Wagtail's own patterns
 # (after it) still provide the password form of restricted pages and give a name to the serve view.
 urlpatterns += [
+    # Wagtail's own front-end login form: anyone who still has its address is sent to allauth's (one door in).
+    path("_util/login/", AdminLoginRedirect.as_view(), name="wagtailcore_login"),
+    path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/", no_shared_passwords,
+         name="wagtailcore_authenticate_with_password"),
     re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", views.page_serve, name="page_serve"),
     path("", include(wagtail_urls)),
 ]

@@ -290,7 +290,17 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"  # every download passes the access chec
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "mp4", "webm", "mp3"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests with people's e-mail hashes (152-ФЗ)
+# One door in: every password is checked by allauth's forms, with its rate limits and e-mail verification rule.
+# Wagtail's front-end login (`/_util/login/`, where visitors to a login-restricted page were sent) redirects to
+# allauth's (cms/urls.py); its own password management (the admin's «change password» panel, password reset) is
+# off: people change passwords at /accounts/password/change/, which allauth rate-limits per person.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # reset goes through allauth (rate-limited, no enumeration)
+# Shared passwords on pages and document collections would be a second door without an account behind it (and
+# without rate limits): restrictions are by login or by group only; their password forms' addresses answer 404.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 # --- Security -------------------------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
-from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.models import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .models import Library, Municipality
@@ -16,8 +20,24 @@ class MunicipalityIndexView(IndexView):
     add_item_label = _("Add a municipality")
 
 
+class KeptByReferencesDeleteView(DeleteView):
+    """A library with staff, or a municipality with libraries, cannot be deleted (the database protects them; Wagtail's
+    reference index does not know of people): say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, _("«%(object)s» cannot be deleted: other records refer to it (staff, "
+                                           "libraries, internship requirements).")
+                           % {"object": self.object})
+            return HttpResponseRedirect(self.get_success_url())
+
+
 class LibraryViewSet(ModelViewSet):
     model = Library
+    delete_view_class = KeptByReferencesDeleteView
     index_view_class = LibraryIndexView
     icon = "home"
     menu_label = _("Libraries")
@@ -40,6 +60,7 @@ class LibraryViewSet(ModelViewSet):
 
 class MunicipalityViewSet(ModelViewSet):
     model = Municipality
+    delete_view_class = KeptByReferencesDeleteView
     index_view_class = MunicipalityIndexView
     icon = "site"
     menu_label = _("Municipalities")

@@ -99,3 +99,59 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, db, set
     url = "/verify/" + "y" * 32 + "/"
     statuses = [client.get(url, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(31)]
     assert statuses[-1] == 429
+
+
+@pytest.mark.parametrize("change", ["revoke", "reissue"])
+def test_a_revoked_or_replaced_pdf_is_served_to_nobody(client, completed, administrator, change):  # noqa: F811
+    learner, _course = completed
+    certificate = Certificate.objects.get()
+    assert client.get(f"/verify/{certificate.code}/pdf/").status_code == 200  # its clean file is stored
+    if change == "revoke":
+        services.certificate_revoke(certificate=certificate, reason="Выдан по ошибке", actor=administrator)
+        explanation = "Выдан по ошибке"
+    else:
+        new = services.certificate_reissue(certificate=certificate, actor=administrator)
+        explanation = new.number
+    for who in (None, learner, administrator):  # the QR code's visitor, the holder, an administrator
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        response = client.get(f"/verify/{certificate.code}/pdf/")
+        assert response.status_code == 410
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert "PDF не выдаётся" in page and explanation in page
+    client.force_login(learner)
+    documents = client.get("/my/documents/").content.decode()
+    assert f"/verify/{certificate.code}/pdf/" not in documents
+    client.force_login(administrator)
+    inspect = client.get(f"/admin/certificate_register/inspect/{certificate.pk}/").content.decode()
+    assert certificate.pdf.name not in inspect and f"/verify/{certificate.code}/pdf/" not in inspect
+
+
+def test_the_pdf_route_shares_the_check_pages_rate_limit(client, completed):  # noqa: F811
+    certificate = Certificate.objects.get()
+    for _ in range(15):
+        assert client.get(f"/verify/{certificate.code}/").status_code == 200
+    for _ in range(15):
+        assert client.get(f"/verify/{certificate.code}/pdf/").status_code == 200
+    assert client.get(f"/verify/{certificate.code}/pdf/").status_code == 429
+    assert client.get(f"/verify/{certificate.code}/").status_code == 429
+    assert client.get("/verify/", {"number": certificate.number, "last_name": "Иванова"}).status_code == 429
+
+
+def test_unknown_codes_on_the_pdf_route_get_the_check_pages_answer(client, db):
+    response = client.get("/verify/" + "z" * 32 + "/pdf/")
+    assert response.status_code == 404 and "text/html" in response["Content-Type"]
+
+
+def test_nobody_adds_or_edits_a_certificate_in_the_register(client, completed):  # noqa: F811
+    certificate = Certificate.objects.get()
+    client.force_login(UserFactory(is_superuser=True, email="root@example.org"))
+    assert client.get("/admin/certificate_register/new/").status_code == 302  # Wagtail: permission denied
+    assert client.post("/admin/certificate_register/new/", {"revoked_reason": "x"}).status_code == 302
+    assert client.post(f"/admin/certificate_register/edit/{certificate.pk}/", {"revoked_reason": "x"}).status_code == 302
+    assert client.post(f"/admin/certificate_register/delete/{certificate.pk}/").status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_reason == "" and Certificate.objects.count() == 1
+    assert client.get(f"/admin/certificate_register/inspect/{certificate.pk}/").status_code == 200
