@@ -6,7 +6,7 @@ feedback_false, pairs). Nothing here touches the database (``courses.question_ba
 found are messages in the active language (Django's gettext), each with its line in a field of its own.
 """
 
-from .common import FileDecodeError, ParseResult, decode_text_file
+from .common import FileDecodeError, ParseResult, decode_text_file, too_many_lines, within_bounds
 from .gift import GiftExportError, export_gift, parse_gift
 from .moodle_xml import export_moodle_xml, parse_moodle_xml
 
@@ -24,9 +24,10 @@ __all__ = [
 
 
 def parse_gift_file(data: bytes, filename=None) -> ParseResult:
-    """Read an uploaded GIFT file: a file that is not UTF-8 gives one error and no questions."""
+    """Read an uploaded GIFT file: a file that is not UTF-8, or one over the bounds of common.py, gives one error
+    and no questions."""
     try:
         text = decode_text_file(data, filename)
     except FileDecodeError as exc:
         return ParseResult(errors=[{"line": exc.line, "message": str(exc)}])
-    return parse_gift(text)
+    return too_many_lines(text) or within_bounds(parse_gift(text))

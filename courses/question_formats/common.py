@@ -40,6 +40,64 @@ class ParseResult:
         self.warnings.append({"line": line, "message": message})
 
 
+# Bounds on a question file (lms/uploads.py says why): checked before parsing where the file itself tells
+# (size, lines, XML elements), and on what parsing produced before it is shown or stored.
+MAX_FILE_LINES = 200_000
+MAX_XML_ELEMENTS = 200_000
+MAX_XML_DEPTH = 64
+MAX_QUESTIONS = 2_000
+MAX_FIELD_CHARS = 20_000   # a question's text, an answer, a feedback (Moodle's longest real ones are a few KB)
+MAX_LIST_ITEMS = 200       # answers, pairs or tags of one question
+
+
+def refused(message: str) -> ParseResult:
+    """The result for a file refused as a whole: one error, nothing read."""
+    return ParseResult(errors=[{"line": 1, "message": message}])
+
+
+def within_bounds(result: ParseResult) -> ParseResult:
+    """``result`` if what was read is within the bounds above; otherwise a refusal that keeps none of it."""
+    if len(result.questions) > MAX_QUESTIONS:
+        return refused(_("The file holds %(count)d questions, at most %(max)d are accepted at once: split it into "
+                         "several files.") % {"count": len(result.questions), "max": MAX_QUESTIONS})
+    for number, question in enumerate(result.questions, start=1):
+        problem = _oversized(question)
+        if problem:
+            return refused(_("Question %(number)d («%(name)s») is refused: %(problem)s")
+                           % {"number": number, "name": str(question.get("name", ""))[:80], "problem": problem})
+    return result
+
+
+def _oversized(value) -> str | None:
+    if isinstance(value, str):
+        if len(value) > MAX_FIELD_CHARS:
+            return (_("a text of %(length)d characters, at most %(max)d are accepted.")
+                    % {"length": len(value), "max": MAX_FIELD_CHARS})
+        return None
+    if isinstance(value, (list, tuple)):
+        if len(value) > MAX_LIST_ITEMS:
+            return (_("%(count)d answers or items, at most %(max)d are accepted.")
+                    % {"count": len(value), "max": MAX_LIST_ITEMS})
+        items = value
+    elif isinstance(value, dict):
+        items = value.values()
+    else:
+        return None
+    for item in items:
+        problem = _oversized(item)
+        if problem:
+            return problem
+    return None
+
+
+def too_many_lines(text: str) -> ParseResult | None:
+    lines = text.count("\n") + 1
+    if lines > MAX_FILE_LINES:
+        return refused(_("The file has %(count)d lines, at most %(max)d are accepted: split it into several files.")
+                       % {"count": lines, "max": MAX_FILE_LINES})
+    return None
+
+
 class FileDecodeError(ValueError):
     """The file is not UTF-8 text; ``str(error)`` is the translated message, ``line`` where the problem is."""
 

@@ -19,6 +19,8 @@ from xml.parsers import expat
 from django.utils.translation import gettext as _
 
 from .common import (
+    MAX_XML_DEPTH,
+    MAX_XML_ELEMENTS,
     NUMBER,
     TEXT_FORMATS,
     FileDecodeError,
@@ -33,6 +35,7 @@ from .common import (
     format_percent,
     normalise_category_path,
     snap_fraction,
+    within_bounds,
 )
 
 # Moodle exports with embedded pictures run to a few megabytes; anything far larger is not a question file.
@@ -55,8 +58,19 @@ def _parse_tree(data: bytes) -> tuple[ET.Element, dict]:
     parser = expat.ParserCreate()
     parser.buffer_text = True
 
+    depth = [0]
+
     def start(tag, attributes):
+        depth[0] += 1
+        if len(lines) >= MAX_XML_ELEMENTS or depth[0] > MAX_XML_DEPTH:
+            raise _Refused(_("The file is refused: it has more than %(elements)d XML elements or elements nested "
+                             "deeper than %(depth)d, which no file of questions needs.")
+                           % {"elements": MAX_XML_ELEMENTS, "depth": MAX_XML_DEPTH})
         lines[builder.start(tag, attributes)] = parser.CurrentLineNumber
+
+    def end(tag):
+        depth[0] -= 1
+        return builder.end(tag)
 
     def refuse_doctype(*_args):
         raise _Refused(_("The file is refused: it has a DOCTYPE declaration, and such files are not accepted "
@@ -67,7 +81,7 @@ def _parse_tree(data: bytes) -> tuple[ET.Element, dict]:
         raise _Refused(_("The file is refused: it declares XML entities, and such files are not accepted."))
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = builder.end
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = refuse_doctype
     parser.EntityDeclHandler = refuse_entity
@@ -155,7 +169,7 @@ def parse_moodle_xml(data: bytes, filename=None) -> ParseResult:
             result.warning(line, _about(name, _("Embedded files (%(count)d) are not carried over: upload the "
                                                 "pictures and sounds in them again.") % {"count": files}))
         result.questions.append(question)
-    return result
+    return within_bounds(result)
 
 
 def _about(name: str, problem: str) -> str:

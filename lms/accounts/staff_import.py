@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from lms.libraries.models import Library
+from lms.uploads import MAX_COLUMNS, TableBudget, UploadRefused, check_zip_archive
 
 from .validators import normalize_name, validate_person_name
 
@@ -84,32 +85,47 @@ def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     if "\x00" in text:
         raise StaffFileError(_("The file contains binary data and is not a CSV table."))
+    if text.count("\n") > MAX_ROWS + 1000:  # before parsing: a row per line, give or take blank lines
+        raise StaffFileError(_("At most %(max)d people per file.") % {"max": MAX_ROWS})
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
         dialect.delimiter = ";" if text.count(";") > text.count(",") else ","
+    budget, rows = TableBudget(), []
     try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(budget.row(len(rows) + 1, row[:MAX_COLUMNS]))
+            if len(rows) > MAX_ROWS + 1:
+                break
     except csv.Error as exc:
         raise StaffFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+    except UploadRefused as exc:
+        raise StaffFileError(str(exc)) from exc
+    return rows
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
+        check_zip_archive(data)  # before openpyxl unpacks anything
+    except UploadRefused as exc:
+        raise StaffFileError(str(exc)) from exc
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise StaffFileError(_("The file is not a readable Excel (XLSX) workbook.")) from exc
+    budget, rows = TableBudget(), []
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(["" if value is None else str(value) for value in values])
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append(budget.row(len(rows) + 1, ["" if value is None else str(value) for value in values]))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except UploadRefused as exc:
+        raise StaffFileError(str(exc)) from exc
     finally:
         workbook.close()
 

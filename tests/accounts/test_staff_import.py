@@ -149,3 +149,109 @@ def test_confirm_is_all_or_nothing_when_someone_registered_meanwhile(directory, 
     assert not mail.outbox
     staff_import.refresh_from_db()
     assert staff_import.status == StaffImport.Status.PREVIEW
+
+
+# --- bounds: a small upload does not become a large one (lms/uploads.py) --------------------------------------------
+
+def _with_member(data: bytes, name: str, content: bytes) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _xlsx_with_cells(rows: list[list[str]]) -> bytes:
+    """A workbook written by hand (openpyxl cuts cells at Excel's 32,767 characters; an attacker's file need not)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(column: int, row: int, text: str) -> str:
+        return f'<c r="{"ABCD"[column]}{row}" t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><sheetData>'
+             + "".join(f'<row r="{r}">' + "".join(cell(c, r, t) for c, t in enumerate(cells)) + "</row>"
+                       for r, cells in enumerate(rows, start=1))
+             + "</sheetData></worksheet>")
+    original = zipfile.ZipFile(io.BytesIO(_xlsx([["x"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in original.infolist():
+            content = sheet.encode() if member.filename == "xl/worksheets/sheet1.xml" else original.read(member)
+            archive.writestr(member.filename, content)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_that_would_unpack_to_40_mb_is_refused_before_it_is_opened(directory, monkeypatch):
+    header = ["ФИО", "E-mail", "Библиотека", "Должность"]
+    bomb = _xlsx_with_cells([header, ["Иванова Мария Петровна", "maria@example.org", "x" * (40 * 2**20), "б"]])
+    assert len(bomb) < 100 * 1024  # a few dozen kilobytes on the wire
+    import openpyxl
+
+    opened = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(1))
+    with pytest.raises(services.AccountError, match="unpacked it would take 40 MB|распакованный"):
+        preview(bomb, "staff.xlsx")
+    assert not opened and not StaffImport.objects.exists()
+
+
+def test_an_xlsx_with_a_padding_member_is_refused(directory):
+    data = _with_member(_xlsx([["ФИО", "E-mail", "Библиотека", "Должность"]]), "xl/padding.bin", b"\0" * (30 * 2**20))
+    with pytest.raises(services.AccountError, match="30"):
+        preview(data, "staff.xlsx")
+    assert not StaffImport.objects.exists()
+
+
+def test_an_xlsx_with_thousands_of_members_is_refused(directory):
+    data = _xlsx([["ФИО", "E-mail", "Библиотека", "Должность"]])
+    for number in range(250):
+        data = _with_member(data, f"xl/extra{number}.xml", b"<a/>")
+    with pytest.raises(services.AccountError, match="259"):
+        preview(data, "staff.xlsx")
+
+
+@pytest.mark.parametrize("filename", ["staff.csv", "staff.xlsx"])
+def test_a_cell_longer_than_500_characters_refuses_the_file(directory, filename):
+    long_position = "библиотекарь " * 50
+    if filename.endswith(".csv"):
+        data = (HEADER + f"Иванова Мария Петровна;maria@example.org;ЦБС Топкинского района;{long_position}\n").encode()
+    else:
+        data = _xlsx_with_cells([["ФИО", "E-mail", "Библиотека", "Должность"],
+                                 ["Иванова Мария Петровна", "maria@example.org", "ЦБС Топкинского района",
+                                  long_position]])
+    with pytest.raises(services.AccountError) as error:
+        preview(data, filename)
+    assert "строке 2" in str(error.value) and "столбце 4" in str(error.value) and "500" in str(error.value)
+    assert not StaffImport.objects.exists()
+
+
+def test_a_csv_with_more_lines_than_people_allowed_is_refused_before_parsing(directory, monkeypatch):
+    import csv
+
+    monkeypatch.setattr(csv, "reader", lambda *a, **k: pytest.fail("parsed"))
+    data = (HEADER + "a;b;c;d\n" * 7000).encode()
+    with pytest.raises(services.AccountError, match="5000"):
+        preview(data)
+
+
+def test_only_the_first_columns_of_a_wide_sheet_are_read(directory):
+    wide = ["ФИО", "E-mail", "Библиотека", "Должность"] + [f"c{n}" for n in range(200)]
+    data = _xlsx([wide, ["Иванова Мария Петровна", "maria@example.org", "ЦБС Топкинского района", "библиотекарь"]
+                  + ["x"] * 200])
+    staff_import = preview(data, "staff.xlsx")
+    assert staff_import.can_confirm
+
+
+def test_the_upload_page_refuses_a_bomb_in_russian(client, directory):
+    from lms.accounts.roles import Role
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = UserFactory(role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+    bomb = _xlsx_with_cells([["ФИО", "E-mail", "Библиотека", "Должность"], ["x" * (40 * 2**20), "", "", ""]])
+    response = client.post("/admin/staff/import/", {"file": SimpleUploadedFile("staff.xlsx", bomb)})
+    assert response.status_code == 200
+    assert "Файл не принят" in response.content.decode()
+    assert not StaffImport.objects.exists()

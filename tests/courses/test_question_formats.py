@@ -483,3 +483,53 @@ def test_import_hands_the_questions_to_the_bank(monkeypatch, tmp_path):
     with pytest.raises(CommandError, match="broken.gift"):
         call_command("import_questions", str(broken), question_format="gift", course="bibliography", stdout=out)
     assert len(calls) == 1
+
+
+# --- bounds (courses/question_formats/common.py): refused whole, nothing read is kept ------------------------------
+
+def _only_refusal(result, fragment):
+    assert result.questions == [] and len(result.errors) == 1
+    assert fragment in result.errors[0]["message"]
+
+
+def test_a_gift_question_with_a_huge_text_is_refused_whole():
+    data = ("::Обычный:: Столица Кузбасса? {=Кемерово ~Томск}\n\n::Огромный:: " + "б" * 30_000
+            + " {=да ~нет}\n").encode()
+    _only_refusal(parse_gift_file(data, "q.gift"), "30000")
+
+
+def test_a_gift_file_of_too_many_questions_is_refused():
+    data = "".join(f"::Q{n}:: Вопрос {n}? {{T}}\n\n" for n in range(2_500)).encode()
+    _only_refusal(parse_gift_file(data, "q.gift"), "2500")
+
+
+def test_a_gift_file_of_too_many_lines_is_refused_before_parsing(monkeypatch):
+    import courses.question_formats as formats
+
+    monkeypatch.setattr(formats, "parse_gift", lambda text: pytest.fail("parsed"))
+    _only_refusal(parse_gift_file(b"\n" * 250_000 + b"::Q:: x {T}", "q.gift"), "250001")
+
+
+def test_a_gift_question_with_too_many_answers_is_refused():
+    answers = " ".join(f"~вариант{n}" for n in range(300))
+    _only_refusal(parse_gift_file(f"::Много:: Что? {{=да {answers}}}".encode(), "q.gift"), "301")
+
+
+def _moodle_xml(body: str) -> bytes:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<quiz>{body}</quiz>'.encode()
+
+
+def test_a_moodle_xml_file_of_too_many_elements_is_refused_while_it_is_read():
+    result = parse_moodle_xml(_moodle_xml("<a/>" * 250_000), "q.xml")
+    _only_refusal(result, "200000")
+
+
+def test_a_moodle_xml_file_nested_too_deep_is_refused():
+    _only_refusal(parse_moodle_xml(_moodle_xml("<a>" * 100 + "</a>" * 100), "q.xml"), "64")
+
+
+def test_a_moodle_xml_question_with_a_huge_text_is_refused_whole():
+    question = ('<question type="truefalse"><name><text>Большой</text></name><questiontext format="html"><text>'
+                + "б" * 30_000 + '</text></questiontext><answer fraction="100"><text>true</text></answer>'
+                '<answer fraction="0"><text>false</text></answer></question>')
+    _only_refusal(parse_moodle_xml(_moodle_xml(question), "q.xml"), "30000")

@@ -338,3 +338,15 @@ def test_menu_shows_the_quiz_screens(client, administrator, trainer_course):
     client.force_login(trainer)
     page = client.get("/admin/").content.decode()
     assert all(url in page for url in (BANK, IMPORT, ESSAYS)) and OVERRIDES not in page
+
+
+def test_an_oversized_question_file_is_refused_and_nothing_is_kept(client, trainer_course):
+    course, trainer = trainer_course
+    client.force_login(trainer)
+    huge = "::Огромный:: " + "б" * 30_000 + " {T}\n"
+    response = preview(client, course, huge)
+    assert response.status_code == 200
+    assert response.context.get("key") is None and not client.session.get(SESSION_IMPORTS)
+    page = response.content.decode()
+    assert "не принят" in page and "б" * 1000 not in page
+    assert bank_count(course) == 0
