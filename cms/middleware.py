@@ -1,3 +1,5 @@
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
 from django.conf import settings
 from django.db import connections
 from django.utils import translation
@@ -28,6 +30,19 @@ class RussianFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class SiteCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware with two policies: the strict one of the site (settings.CONTENT_SECURITY_POLICY) and,
+    under ADMIN_PATH_PREFIX, the Wagtail admin's (settings.ADMIN_CSP_DIRECTIVES, with the site's strict script and
+    style rules sent as report-only). A view's own @csp_* decorators still apply on top of either."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if parts.config is None and request.path_info.startswith(settings.ADMIN_PATH_PREFIX):
+            directives = settings.ADMIN_CSP_REPORT_ONLY_DIRECTIVES if report_only else settings.ADMIN_CSP_DIRECTIVES
+            parts.config = default_config(directives)
+        return parts
 
 
 class QueryCountHeaderMiddleware:

@@ -6,9 +6,11 @@ This module imports no app: apps are named as strings.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     # allauth
     "allauth",
     "allauth.account",
@@ -69,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page cache and WhiteNoise: every response gets the headers, a page served from the cache too.
+    "cms.middleware.SiteCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.content_cache.GenerationScopeMiddleware",  # the content generation read once per request
     "lms.sessions.SessionPrefetchMiddleware",  # ... in the same round trip as the session (Redis sessions only)
@@ -318,6 +324,66 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp; cms.middleware.SiteCSPMiddleware picks the policy by address).
+# The learner site runs no inline script or style: only the site's own files, and video players of the hosting
+# services a lesson may embed (DJANGO_EMBED_ORIGINS). A nonce is added to script-src only on a page that asks for
+# one ({{ request.csp_nonce }}); no page of the site does today.
+EMBED_ORIGINS = env.list("DJANGO_EMBED_ORIGINS", default=[
+    "https://rutube.ru", "https://vk.com", "https://vkvideo.ru", "https://www.youtube.com",
+    "https://www.youtube-nocookie.com", "https://player.vimeo.com",
+])
+# With media on S3, pictures and videos come from the storage's address (by default the endpoint's origin).
+_s3_endpoint = urlsplit(env.str("S3_ENDPOINT_URL", default=""))
+_MEDIA_ORIGINS = [origin for origin in [env.str(
+    "S3_PUBLIC_ORIGIN", default=f"{_s3_endpoint.scheme}://{_s3_endpoint.netloc}" if _s3_endpoint.netloc else "")]
+    if origin and AWS_STORAGE_BUCKET_NAME]
+SITE_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+    "media-src": [SELF, *_MEDIA_ORIGINS],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": EMBED_ORIGINS,
+    "frame-ancestors": [NONE],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": SITE_CSP_DIRECTIVES}
+# The Wagtail admin (/admin/, its previews included) needs more, and gets it only there:
+# - script-src 'unsafe-inline': Wagtail 8 writes inline <script> elements for its date, time and date-time
+#   pickers (wagtailadmin/widgets/*_input.html) and for inline panels;
+# - style-src 'unsafe-inline': style attributes in Wagtail's templates and in the markup its editors build;
+# - img-src blob:, media-src blob: (image previews before upload), frame-src 'self' (previews), frame-ancestors
+#   'self' (the preview panel frames the page being edited).
+# The site's strict script and style rules are sent to the admin as Content-Security-Policy-Report-Only, so the
+# browser's console shows what in Wagtail still needs the relaxation.
+ADMIN_CSP_DIRECTIVES = {
+    **SITE_CSP_DIRECTIVES,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", *_MEDIA_ORIGINS],
+    "media-src": [SELF, "blob:", *_MEDIA_ORIGINS],
+    "frame-src": [SELF, *EMBED_ORIGINS],
+    "frame-ancestors": [SELF],
+}
+ADMIN_CSP_REPORT_ONLY_DIRECTIVES = {**ADMIN_CSP_DIRECTIVES, "script-src": [SELF], "style-src": [SELF]}
+ADMIN_PATH_PREFIX = "/admin/"
+# Permissions-Policy (django-permissions-policy): no page asks for the camera, microphone, location, payment or
+# other devices; embedded video players may go full screen and picture-in-picture.
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
+        "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )},
+    "fullscreen": ["self", *EMBED_ORIGINS],
+    "picture-in-picture": ["self", *EMBED_ORIGINS],
+    "encrypted-media": ["self", *EMBED_ORIGINS],
+}
 
 # --- Logging --------------------------------------------------------------------------------------------------
 LOGGING = {

@@ -42,3 +42,10 @@ def invite_menu_item():
 def import_menu_item():
     return PermissionMenuItem(_("Import staff list"), reverse("staff_import"), icon_name="upload", order=220,
                               permission="accounts.invite_staff")
+
+
+@hooks.register("register_account_menu_item")
+def password_change_item(request):
+    """Wagtail's own password form is off (one door in: allauth's, rate-limited); the account page points there."""
+    return {"url": reverse("account_change_password"), "label": _("Change password"),
+            "help_text": _("The password is changed on the site's own page, the same for every role.")}

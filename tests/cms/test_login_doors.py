@@ -250,3 +250,12 @@ def test_a_login_restricted_page_sends_visitors_to_allauth(client, db):
 def test_shared_passwords_cannot_be_set_on_pages_or_collections(settings):
     assert settings.WAGTAIL_PRIVATE_PAGE_OPTIONS == {"SHARED_PASSWORD": False}
     assert settings.WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS == {"SHARED_PASSWORD": False}
+
+
+def test_the_admin_account_page_points_to_allauths_password_change(client, db):
+    from lms.accounts.roles import Role
+
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR, email="admin@example.org"))
+    page = client.get("/admin/account/").content.decode()
+    assert 'type="password"' not in page
+    assert 'href="/accounts/password/change/"' in page and "Сменить пароль" in page

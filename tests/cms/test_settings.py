@@ -67,3 +67,37 @@ def test_behind_trusted_proxies_the_client_address_and_port_come_from_them():
     assert behind.stdout.split() == ["1", "True"], behind.stderr
     direct = run_manage("shell", "-v", "0", "-c", code, env_overrides={})
     assert direct.stdout.split() == ["0", "False"], direct.stderr
+
+
+def test_in_production_every_response_carries_the_security_headers_and_cookies_are_locked():
+    code = (
+        "from django.test.utils import setup_test_environment; setup_test_environment();"
+        "from django.conf import settings as s; from django.test import Client;"
+        "r = Client(secure=True, HTTP_X_FORWARDED_PROTO='https').get('/healthz');"
+        "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT);"
+        "print('HSTS', r['Strict-Transport-Security']);"
+        "print('CSP', r['Content-Security-Policy']);"
+        "print('PP', r['Permissions-Policy']);"
+        "print('XFO', r['X-Frame-Options'], r['Referrer-Policy'], r['X-Content-Type-Options'])"
+    )
+    result = run_manage("shell", "-v", "0", "-c", code, env_overrides={
+        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": "sqlite://:memory:",
+    })
+    lines = result.stdout.splitlines()
+    assert lines[0] == "True True True True", result.stderr
+    assert lines[1] == "HSTS max-age=31536000; includeSubDomains; preload"
+    assert lines[2].startswith("CSP ") and "default-src 'self'" in lines[2] and "script-src 'self';" in lines[2]
+    assert lines[3].startswith("PP ") and "camera=()" in lines[3]
+    assert lines[4] == "XFO DENY same-origin nosniff"
+
+
+def test_with_media_on_s3_the_policy_allows_the_storages_address():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "S3_"))}
+    env.update({"S3_BUCKET": "lms", "S3_ENDPOINT_URL": "https://s3.example.ru:9000/storage",
+                "DJANGO_SETTINGS_MODULE": "lms.settings"})
+    code = ("from django.conf import settings as s;"
+            "print(s.SITE_CSP_DIRECTIVES['img-src'][-1], s.SITE_CSP_DIRECTIVES['media-src'][-1])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.split() == ["https://s3.example.ru:9000", "https://s3.example.ru:9000"], result.stderr

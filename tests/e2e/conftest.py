@@ -91,13 +91,38 @@ def site_seed(browser, live_server, fast_password_hashing):
 
 
 @pytest.fixture
-def context(browser, live_server, site_seed):
+def csp_violations():
+    """What the browser refused under the enforced Content-Security-Policy, in every context a test opened (its
+    console says so), and its complaints about the Permissions-Policy header; the test fails if there was any.
+    Report-only findings (the admin's) are kept apart."""
+    found = {"enforced": [], "report_only": []}
+
+    def watch(context):
+        def on_console(message):
+            text = message.text
+            if "Content Security Policy" in text:
+                report_only = "report-only" in text.lower() or "[Report Only]" in text
+                found["report_only" if report_only else "enforced"].append(text)
+            elif "Permissions-Policy" in text:  # a feature this Chromium does not know: the header is half read
+                found["enforced"].append(text)
+
+        context.on("console", on_console)
+        return context
+
+    found["watch"] = watch
+    yield found
+    assert not found["enforced"], "the browser refused by the security policies:\n" + "\n".join(
+        found["enforced"])
+
+
+@pytest.fixture
+def context(browser, live_server, site_seed, csp_violations):
     """A fresh browser context (cookies, cache, storage) per test, with relative URLs going to the live server."""
-    context = browser.new_context(
+    context = csp_violations["watch"](browser.new_context(
         base_url=live_server.url,
         locale=BROWSER_LOCALE,
         viewport={"width": 1280, "height": 800},
-    )
+    ))
     context.set_default_timeout(10_000)
     context.set_default_navigation_timeout(15_000)
     yield context
@@ -110,13 +135,13 @@ def page(context):
 
 
 @pytest.fixture
-def new_page(browser, live_server, site_seed):
+def new_page(browser, live_server, site_seed, csp_violations):
     """Factory of pages, each in its own fresh context (a cold cache), closed after the test."""
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
-                                      viewport={"width": 1280, "height": 800})
+        context = csp_violations["watch"](browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
+                                                              viewport={"width": 1280, "height": 800}))
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -127,14 +152,15 @@ def new_page(browser, live_server, site_seed):
 
 
 @pytest.fixture
-def new_context(browser, live_server, site_seed):
+def new_context(browser, live_server, site_seed, csp_violations):
     """Factory of fresh browser contexts (`new_context(javascript=False)` for a browser with scripts off), each
     closed after the test; each is a separate person with her own cookies."""
     contexts = []
 
     def make(*, javascript: bool = True):
-        context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALE,
-                                      viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
+        context = csp_violations["watch"](browser.new_context(
+            base_url=live_server.url, locale=BROWSER_LOCALE, viewport={"width": 1280, "height": 800},
+            java_script_enabled=javascript))
         context.set_default_timeout(10_000)
         context.set_default_navigation_timeout(15_000)
         contexts.append(context)
