@@ -57,7 +57,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
 
     from cms.load_data import LOAD_DOMAIN, PROGRAMME_SLUG, busiest_learner
-    from courses import quiz_services
+    from courses.quizzes import services as quiz_services
     from courses.models import Enrolment, LessonPage, ProgrammePage, QuizPage
     from lms.accounts.models import User
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from courses.grading import attempt_score, grade  # noqa: E402
+from courses.quizzes.grading import attempt_score, grade  # noqa: E402
 
 
 def make_attempt(size: int = 50) -> list[tuple[dict, object]]:

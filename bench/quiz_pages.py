@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 
 def bank_questions(size: int) -> list[dict]:
-    """`size` questions of the types a learner answers, in the exchange form of courses.question_formats."""
+    """`size` questions of the types a learner answers, in the exchange form of courses.quizzes.formats."""
     made = []
     for number in range(size):
         common = {"name": f"Вопрос {number:03d}", "text": f"<p>Текст вопроса {number} о библиотечном деле.</p>",
@@ -68,8 +68,9 @@ def seed(*, bank: int, questions: int, earlier: int):
     from wagtail.models import Page, Site
 
     from cms.models import HomePage
-    from courses import question_bank, services
-    from courses import quiz_services as quiz
+    from courses import services
+    from courses.quizzes import question_bank
+    from courses.quizzes import services as quiz
     from courses.models import CoursePage, ProgrammePage, QuestionCategory, QuizPage, QuizRandomDraw
     from lms.accounts.models import User
 
@@ -138,7 +139,7 @@ def main() -> None:
     parser.add_argument("--earlier", type=int, default=3)
     args = parser.parse_args()
 
-    from courses import quiz_services as quiz
+    from courses.quizzes import services as quiz
     from courses.models import Attempt
 
     logging.disable(logging.WARNING)  # page creation, eager tasks, whitenoise: not what is measured

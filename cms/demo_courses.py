@@ -16,8 +16,8 @@ from pathlib import Path
 from certificates.models import CertificateTemplate
 from courses.models import (AssignmentRule, CourseModulePage, CoursePage, Enrolment, LessonPage, ProgrammePage,
                             Question, QuizPage, QuizRandomDraw)
-from courses.question_bank import category_for_path, import_into_bank
-from courses.question_formats import parse_gift_file
+from courses.quizzes.question_bank import category_for_path, import_into_bank
+from courses.quizzes.formats import parse_gift_file
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 

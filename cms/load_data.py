@@ -43,7 +43,7 @@ from wagtail.models import Locale, Page
 from certificates.models import Certificate, CertificateTemplate, RegistryCounter
 from certificates.russian import decline_full_name, format_date_ru, format_period_ru, hours_phrase
 from certificates.services import NUMBER_PREFIX
-from courses import quiz_services
+from courses.quizzes import services as quiz_services
 from courses.models import (Attempt, CourseModulePage, CoursePage, Enrolment, LessonCompletion,
                             LessonPage, ProgrammePage, Question, QuestionCategory, QuizPage, QuizRandomDraw)
 from courses.services import course_trainer_add
@@ -402,7 +402,7 @@ def _bank_question(number: int, subject: str) -> dict:
 
 
 def _question_banks(trees: list[CourseTree]) -> None:
-    from courses.question_bank import _question_fields
+    from courses.quizzes.question_bank import _question_fields
 
     categories = _bulk(QuestionCategory, [QuestionCategory(course=tree.course, name="top") for tree in trees])
     children = _bulk(QuestionCategory, [QuestionCategory(course=tree.course, parent=top, name="Итоговый тест")

@@ -13,12 +13,16 @@ class CoursesConfig(AppConfig):
         from lms.accounts.signals import staff_profile_saved
 
         from . import receivers
+        from .completion import register_progress_contribution
         from .models import LessonPage
+        from .quizzes import tasks as quiz_tasks  # noqa: F401 - registers its Celery task
+        from .quizzes.progress import quiz_progress
 
         role_permissions_extend(Role.ADMINISTRATOR, [
             f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer", "quizoverride")
             for action in ("add", "change", "delete", "view")
         ])
+        register_progress_contribution("quiz", quiz_progress)
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
         page_published.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,
                                dispatch_uid="courses.recount_on_publish")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, ReferenceIndex, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    ReferenceIndex,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 WORKFLOW_NAME = "Публикация курсов"
 TASK_NAME = "Утверждение администратором ОНБ"

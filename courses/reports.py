@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect

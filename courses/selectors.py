@@ -14,7 +14,14 @@ from lms import content_cache
 from lms.accounts.models import User
 from lms.fixed_queries import FixedQuery
 
-from .models import CourseModulePage, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
+from .models import (
+    CourseModulePage,
+    CoursePage,
+    CourseTrainer,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
 
 Status = Enrolment.Status
 
@@ -384,68 +391,3 @@ def learners_report(user: User) -> QuerySet[Enrolment]:
     return (Enrolment.objects.filter(visible)
             .select_related("user", "user__library", "user__library__municipality", "course")
             .order_by("course__title", "user__last_name", "user__first_name", "user__patronymic", "pk"))
-
-
-# --- Quiz pages for learners ----------------------------------------------------------------------------------------
-
-def quiz_attempts_of(quiz, user: User) -> list:
-    """The person's attempts of the quiz in order, for the quiz page (its table, grade and buttons): one query."""
-    from .models import Attempt
-
-    if not user.is_authenticated:
-        return []
-    # The frozen questions and the answers are not shown here and can be large: they are left out.
-    return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades")
-                .order_by("number"))
-
-
-def learner_attempt(user: User, attempt_id: int):
-    """One of the person's own attempts with its quiz (one query); another person's attempt is not found."""
-    from .models import Attempt
-
-    return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
-
-
-# --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
-
-def question_bank_category_paths(course: CoursePage) -> dict[int, str]:
-    """Every category of the course's bank with its path («top/Раздел/Тема»), in one query."""
-    from .models import QuestionCategory
-
-    rows = {pk: (parent_id, name) for pk, parent_id, name in
-            QuestionCategory.objects.filter(course=course).values_list("pk", "parent_id", "name")}
-    paths: dict[int, str] = {}
-
-    def path_of(pk: int) -> str:
-        if pk not in paths:
-            parent_id, name = rows[pk]
-            paths[pk] = f"{path_of(parent_id)}/{name}" if parent_id in rows else name
-        return paths[pk]
-
-    for pk in rows:
-        path_of(pk)
-    return dict(sorted(paths.items(), key=lambda item: item[1].casefold()))
-
-
-def question_bank_questions(course: CoursePage, *, category_ids=None) -> QuerySet:
-    """The current versions of the course's questions, optionally of some categories only."""
-    from .models import Question
-
-    questions = Question.objects.filter(category__course=course, is_current=True)
-    if category_ids is not None:
-        questions = questions.filter(category_id__in=list(category_ids))
-    return questions.select_related("category").order_by("category__name", "name", "pk")
-
-
-def attempts_managed_by(user: User) -> QuerySet:
-    """Submitted attempts of the quizzes in the courses the user manages (quizzes lie under their course)."""
-    from .models import Attempt
-
-    paths = list(courses_managed_by(user).values_list("path", flat=True))
-    if not paths:
-        return Attempt.objects.none()
-    under = Q()
-    for path in paths:
-        under |= Q(quiz__path__startswith=path)
-    return (Attempt.objects.filter(under).exclude(status=Attempt.Status.IN_PROGRESS)
-            .select_related("user", "quiz").order_by("submitted_at", "pk"))

@@ -14,7 +14,15 @@ from wagtail.models import GroupPagePermission
 
 from lms.accounts.models import User
 
-from .models import AssignmentRule, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage
+from .completion import contributed_items
+from .models import (
+    AssignmentRule,
+    CoursePage,
+    CourseTrainer,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+)
 from .signals import course_completed
 
 Status, Source = Enrolment.Status, Enrolment.Source
@@ -256,26 +264,15 @@ def _rule_satisfied(course: CoursePage, items: dict, done: set) -> bool:
 
 
 def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
-    """Recount progress from the studied lessons and passed quizzes; complete the course when its rule is met."""
-    from .models import Attempt, QuizPage
-    from .quiz_services import quiz_passed
-
+    """Recount progress from the studied lessons and what other content counts (passed required quizzes: see
+    courses.completion); complete the course when its rule is met."""
     course = enrolment.course
     items = {("lesson", pk): required for pk, required in course_lessons(course).values_list("pk", "is_required")}
     done = {("lesson", pk) for pk in LessonCompletion.objects.filter(
         enrolment=enrolment, lesson_id__in=[pk for _kind, pk in items]).values_list("lesson_id", flat=True)}
-    # Required quizzes count toward progress and completion; an optional quiz is practice.
-    quizzes = list(QuizPage.objects.live().descendant_of(course).filter(is_required=True).only(
-        "pk", "is_required", "grading_method", "pass_percent"))
-    finished: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
-    for attempt in Attempt.objects.filter(quiz__in=quizzes, user_id=enrolment.user_id,
-                                          status=Attempt.Status.FINISHED).only(
-            "pk", "quiz_id", "number", "status", "marks", "max_marks"):
-        finished[attempt.quiz_id].append(attempt)
-    for quiz in quizzes:
-        items[("quiz", quiz.pk)] = True
-        if quiz_passed(quiz=quiz, user=enrolment.user, attempts=finished[quiz.pk]):
-            done.add(("quiz", quiz.pk))
+    contributed = contributed_items(enrolment)
+    items.update(contributed.items)
+    done |= contributed.done
     percent = round(100 * len(done) / len(items)) if items else 0
     if percent != enrolment.progress_percent:
         enrolment.progress_percent = percent

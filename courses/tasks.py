@@ -39,11 +39,3 @@ def apply_assignment_rule_task(rule_id: int) -> int:
 def recount_course_progress_task(course_id: int) -> int:
     course = CoursePage.objects.filter(pk=course_id).first()
     return services.course_progress_recount(course=course) if course else 0
-
-
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=240)
-def close_overdue_attempts_task() -> int:
-    """Every minute (Celery beat): submit attempts whose time ran out, also when the browser was closed."""
-    from .quiz_services import attempts_close_overdue
-
-    return attempts_close_overdue()

@@ -50,3 +50,49 @@ def test_nothing_reads_the_settings_module_directly():
                  for path in (ROOT / package).rglob("*.py")
                  if "lms.settings" in imported_modules(path)]
     assert not offenders, offenders
+
+
+def _absolute_imports(path: Path) -> set[str]:
+    """Every module a file imports, relative imports resolved against the file's package."""
+    package = list(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)  # `from pkg import module`
+    return names
+
+
+# The course layer learns of quiz results through courses.completion (quizzes register their contribution); only
+# the app's wiring names the quiz package: its ready() (registrations), its URL map, its admin hooks and
+# courses/models.py, which imports the quiz models so that they are models of the app.
+COURSE_WIRING = {"courses/apps.py", "courses/urls.py", "courses/wagtail_hooks.py", "courses/models.py"}
+
+
+def test_course_code_does_not_import_the_quiz_package():
+    offenders = []
+    for path in (ROOT / "courses").glob("*.py"):
+        name = str(path.relative_to(ROOT))
+        if name in COURSE_WIRING:
+            continue
+        quiz_imports = sorted(m for m in _absolute_imports(path) if m.startswith("courses.quizzes"))
+        if quiz_imports:
+            offenders.append(f"{name} imports {quiz_imports}")
+    assert not offenders, offenders
+
+
+def test_the_courses_top_level_holds_course_code_only():
+    quiz_words = ("quiz", "question", "grading", "item_analysis", "attempt")
+    misplaced = [p.name for p in (ROOT / "courses").glob("*.py") if any(word in p.name for word in quiz_words)]
+    assert not misplaced, f"quiz modules belong in courses/quizzes/: {misplaced}"
+
+
+@pytest.mark.parametrize("models_file", ["courses/models.py", "courses/quizzes/models.py", "cms/models.py"])
+def test_page_models_do_not_import_views(models_file):
+    views = sorted(m for m in _absolute_imports(ROOT / models_file)
+                   if m.split(".")[-1] == "views" or ".views." in m or m.endswith("_views"))
+    assert not views, f"{models_file} imports {views}: pages take their context from selectors or page_context"

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cms.load_data import SIZES, LoadSize, busiest_learner, load_seed
-from courses import quiz_services
+from courses.quizzes import services as quiz_services
 from courses.models import LessonPage, QuizPage
 from lms.accounts.models import User
 

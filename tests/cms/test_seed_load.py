@@ -15,7 +15,7 @@ from django.test import Client
 from certificates.models import Certificate, RegistryCounter
 from certificates.services import certificate_revoke
 from cms.load_data import ATTEMPTS_ALLOWED, LOAD_DOMAIN, LOAD_PASSWORD, SIZES, load_seed
-from courses import quiz_services
+from courses.quizzes import services as quiz_services
 from courses.models import (Attempt, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage, Question,
                             QuizPage)
 from courses.services import enrolment_progress_refresh

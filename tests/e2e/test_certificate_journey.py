@@ -27,7 +27,7 @@ def folded(text: str) -> str:
 def bank_questions() -> list[dict]:
     """The course's questions in the exchange form, read from the GIFT file the demo bank is imported from: the
     answers a learner who studied the lessons would know."""
-    from courses.question_formats import parse_gift_file
+    from courses.quizzes.formats import parse_gift_file
 
     return list(parse_gift_file(QUIZ_FILE.read_bytes(), QUIZ_FILE.name).questions)
 

@@ -207,7 +207,8 @@ def test_when_the_time_runs_out_the_countdown_sends_the_page_and_opens_the_confi
 
     from django.utils import timezone
 
-    from courses import quiz_services, services
+    from courses import services
+    from courses.quizzes import services as quiz_services
     from courses.models import Attempt, CoursePage, QuizPage
     from tests.factories import PASSWORD, UserFactory
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.question_formats import ParseResult, parse_gift_file, parse_moodle_xml
+from courses.quizzes.formats import ParseResult, parse_gift_file, parse_moodle_xml
 
 READERS = {"gift": parse_gift_file, "moodlexml": parse_moodle_xml}
 
@@ -68,8 +68,8 @@ class Command(BaseCommand):
         self._import(results, options["course"], options["category"], as_json)
 
     def _import(self, results, course, category, as_json):
-        from courses import question_bank
-        from courses.question_bank import import_into_bank
+        from courses.quizzes import question_bank
+        from courses.quizzes.question_bank import import_into_bank
 
         bank_error = getattr(question_bank, "QuestionBankError", None) or ()
         refused = []

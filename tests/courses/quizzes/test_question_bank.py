@@ -1,6 +1,6 @@
 import pytest
 
-from courses import question_bank as bank
+from courses.quizzes import question_bank as bank
 from courses.models import Question, QuestionCategory
 from tests.factories import courses as pages
 

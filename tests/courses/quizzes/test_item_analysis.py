@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from courses.item_analysis import analyse, pearson
+from courses.quizzes.item_analysis import analyse, pearson
 
 CHOICE = {"question_id": 11, "version": 1, "marks": "1.00", "question": {
     "type": "multichoice", "name": "Стандарт", "single": True,

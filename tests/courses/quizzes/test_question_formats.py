@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from courses.question_formats import (
+from courses.quizzes.formats import (
     FileDecodeError,
     GiftExportError,
     decode_text_file,
@@ -22,10 +22,10 @@ from courses.question_formats import (
     parse_gift_file,
     parse_moodle_xml,
 )
-from courses.question_formats.common import ALLOWED_FRACTIONS, normalise_category_path
-from courses.question_formats.gift import extract_idnumber_and_tags
+from courses.quizzes.formats.common import ALLOWED_FRACTIONS, normalise_category_path
+from courses.quizzes.formats.gift import extract_idnumber_and_tags
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
 GIFT = CONFORMANCE / "gift"
 MOODLE_XML = CONFORMANCE / "moodle-xml"
@@ -377,7 +377,7 @@ def test_errors_name_their_line_and_the_problem():
 
 def test_problem_messages_follow_the_active_language(monkeypatch):
     """Every message is looked up through gettext when the file is read (in the language of the request)."""
-    from courses.question_formats import common, gift, moodle_xml
+    from courses.quizzes.formats import common, gift, moodle_xml
 
     for module in (common, gift, moodle_xml):
         monkeypatch.setattr(module, "_", lambda message: f"[перевод] {message}")
@@ -464,7 +464,7 @@ def test_import_needs_a_course():
 
 
 def test_import_hands_the_questions_to_the_bank(monkeypatch, tmp_path):
-    from courses import question_bank
+    from courses.quizzes import question_bank
 
     calls = []
     monkeypatch.setattr(question_bank, "import_into_bank",
@@ -504,7 +504,7 @@ def test_a_gift_file_of_too_many_questions_is_refused():
 
 
 def test_a_gift_file_of_too_many_lines_is_refused_before_parsing(monkeypatch):
-    import courses.question_formats as formats
+    import courses.quizzes.formats as formats
 
     monkeypatch.setattr(formats, "parse_gift", lambda text: pytest.fail("parsed"))
     _only_refusal(parse_gift_file(b"\n" * 250_000 + b"::Q:: x {T}", "q.gift"), "250001")

@@ -2,11 +2,17 @@
 
 The dict form is the importer's dry-run JSON of ../shared/conformance/README.md (type, name, text, text_format,
 general_feedback, category, idnumber, tags, and per type: single and answers, correct and feedback_true /
-feedback_false, pairs). Nothing here touches the database (``courses.question_bank`` stores); the problems
+feedback_false, pairs). Nothing here touches the database (``courses.quizzes.question_bank`` stores); the problems
 found are messages in the active language (Django's gettext), each with its line in a field of its own.
 """
 
-from .common import FileDecodeError, ParseResult, decode_text_file, too_many_lines, within_bounds
+from .common import (
+    FileDecodeError,
+    ParseResult,
+    decode_text_file,
+    too_many_lines,
+    within_bounds,
+)
 from .gift import GiftExportError, export_gift, parse_gift
 from .moodle_xml import export_moodle_xml, parse_moodle_xml
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from courses.grading import GradeResult, attempt_score, grade, overall_grade, parse_number
+from courses.quizzes.grading import GradeResult, attempt_score, grade, overall_grade, parse_number
 
 
 def choice(text, fraction, feedback=""):

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses import question_bank, services
-from courses import quiz_services as quiz
+from courses import services
+from courses.quizzes import question_bank
+from courses.quizzes import services as quiz
 from courses.models import Attempt, Question, QuestionCategory, QuizPage, QuizRandomDraw, QuizSlot
 from tests.factories import UserFactory
 from tests.factories import courses as pages

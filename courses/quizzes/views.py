@@ -18,21 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import quiz_services as quiz_rules
-from . import selectors
-from .models import Attempt, QuizPage
+from courses.models import Attempt, QuizPage
 
-
-def quiz_context(request, quiz: QuizPage) -> dict:
-    attempts = selectors.quiz_attempts_of(quiz, request.user)
-    in_progress = next((a for a in attempts if a.status == Attempt.Status.IN_PROGRESS), None)
-    used = len(attempts)
-    return {
-        "attempts": attempts,
-        "in_progress": in_progress,
-        "grade": quiz_rules.quiz_grade(quiz=quiz, user=request.user, attempts=attempts) if attempts else None,
-        "attempts_left": (max(quiz.attempts_allowed - used, 0) if quiz.attempts_allowed else None),
-    }
+from . import selectors as quiz_selectors
+from . import services as quiz_rules
 
 
 @login_required
@@ -49,7 +38,7 @@ def start(request, quiz_id: int):
 
 def _own_attempt(request, attempt_id: int) -> Attempt:
     # Another person's attempt is "not found": its existence is not confirmed either.
-    attempt = selectors.learner_attempt(request.user, attempt_id)
+    attempt = quiz_selectors.learner_attempt(request.user, attempt_id)
     if attempt is None:
         raise Http404
     return attempt

@@ -1,7 +1,7 @@
 """Quiz screens in the Wagtail admin for trainers (their own courses) and administrators: the question bank
 (list, versioned edit, export), question import with a preview, and the essay grading queue.
 
-Every change goes through courses.question_bank and courses.quiz_services; reads through courses.selectors.
+Every change goes through courses.quizzes.question_bank and courses.quizzes.services; reads through courses.selectors.
 """
 
 from __future__ import annotations
@@ -20,12 +20,21 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from courses import selectors
+from courses.models import Attempt, CoursePage, Question
 from lms.accounts.models import User
 
-from . import question_bank, quiz_services, selectors
-from .models import Attempt, CoursePage, Question
-from .question_formats import GiftExportError, export_gift, export_moodle_xml, parse_gift_file, parse_moodle_xml
-from .quiz_admin_forms import EssayGradeForm, ImportFormat, QuestionEditForm, QuestionImportForm
+from .. import question_bank
+from .. import selectors as quiz_selectors
+from .. import services as quiz_services
+from ..formats import (
+    GiftExportError,
+    export_gift,
+    export_moodle_xml,
+    parse_gift_file,
+    parse_moodle_xml,
+)
+from .forms import EssayGradeForm, ImportFormat, QuestionEditForm, QuestionImportForm
 
 # Parsed questions wait in the session between the preview and the confirmation: the browser only holds a
 # random key, so what is imported is exactly what was previewed. Kept small: a few pending files, ~2 MB each.
@@ -61,7 +70,7 @@ def question_bank_index(request):
     course = _managed_course(request.user, course_id) if course_id else None
     categories, selected_category, page = {}, None, None
     if course is not None:
-        categories = selectors.question_bank_category_paths(course)
+        categories = quiz_selectors.question_bank_category_paths(course)
         category_ids = None
         category = request.GET.get("category", "")
         if category.isdigit() and int(category) in categories:
@@ -69,7 +78,7 @@ def question_bank_index(request):
             prefix = categories[selected_category]
             category_ids = [pk for pk, path in categories.items()
                             if path == prefix or path.startswith(prefix + "/")]
-        questions = selectors.question_bank_questions(course, category_ids=category_ids)
+        questions = quiz_selectors.question_bank_questions(course, category_ids=category_ids)
         page = Paginator(questions, 100).get_page(request.GET.get("p"))
         for question in page:
             question.category_path = categories.get(question.category_id, "")
@@ -234,7 +243,7 @@ def _course_title(titles: dict[str, str], quiz_path: str) -> str:
 @require_GET
 def essay_queue(request):
     _require_course_manager(request.user)
-    attempts = selectors.attempts_managed_by(request.user).filter(status=Attempt.Status.NEEDS_GRADING)
+    attempts = quiz_selectors.attempts_managed_by(request.user).filter(status=Attempt.Status.NEEDS_GRADING)
     page = Paginator(attempts, 50).get_page(request.GET.get("p"))
     titles = _course_titles(request.user)
     for attempt in page:
@@ -247,7 +256,7 @@ def essay_queue(request):
 @require_http_methods(["GET", "POST"])
 def essay_grade(request, pk: int):
     _require_course_manager(request.user)
-    attempt = get_object_or_404(selectors.attempts_managed_by(request.user), pk=pk)
+    attempt = get_object_or_404(quiz_selectors.attempts_managed_by(request.user), pk=pk)
     posted = None
     if request.method == "POST":
         posted = EssayGradeForm(request.POST)

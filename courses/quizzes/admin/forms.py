@@ -9,10 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .admin_forms import CourseChoiceField
-from .models import Question
-from .question_bank import COMMON_KEYS
-from .question_formats.common import snap_fraction
+from courses.admin_forms import CourseChoiceField
+from courses.models import Question
+
+from ..formats.common import snap_fraction
+from ..question_bank import COMMON_KEYS
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a question file of a course is a few hundred kilobytes at most
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 TEXT_FORMATS = ("moodle", "html", "plain", "markdown")
-# The category every path starts from, as in Moodle 3.5 and later (and in courses.question_bank).
+# The category every path starts from, as in Moodle 3.5 and later (and in courses.quizzes.question_bank).
 TOP_CATEGORY = "top"
 
 

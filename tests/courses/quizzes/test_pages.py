@@ -5,7 +5,7 @@ import re
 import pytest
 
 from courses.models import Attempt, QuizPage
-from tests.courses.test_quiz_services import setup  # noqa: F401 - the shared fixture
+from tests.courses.quizzes.test_services import setup  # noqa: F401 - the shared fixture
 from tests.factories import UserFactory
 
 

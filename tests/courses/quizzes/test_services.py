@@ -4,8 +4,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from courses import question_bank, services
-from courses import quiz_services as quiz
+from courses import services
+from courses.quizzes import question_bank
+from courses.quizzes import services as quiz
 from courses.models import Attempt, Enrolment, Question, QuizOverride, QuizPage, QuizRandomDraw, QuizSlot
 from lms.accounts.roles import Role
 from tests.factories import UserFactory

@@ -17,10 +17,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.models import (
+    Attempt,
+    CoursePage,
+    Enrolment,
+    Question,
+    QuizOverride,
+    QuizPage,
+)
 from lms.accounts.models import User
 
 from . import grading
-from .models import Attempt, CoursePage, Enrolment, Question, QuizOverride, QuizPage
 
 GRACE = timedelta(seconds=30)  # network latency and a slow last click
 MAX_TEXT = 20_000
@@ -256,7 +263,7 @@ def attempt_submit(*, attempt: Attempt, user: User | None) -> Attempt:
 
 def attempt_grade_essay(*, attempt: Attempt, index: int, fraction: float, grader: User) -> Attempt:
     """A trainer grades an essay; the attempt's result is final once every essay is graded."""
-    from .services import user_can_manage_course
+    from courses.services import user_can_manage_course
 
     if not 0 <= fraction <= 1:
         raise AttemptError(_("A grade is a share from 0 to 1."))
@@ -278,7 +285,7 @@ def attempt_grade_essay(*, attempt: Attempt, index: int, fraction: float, grader
 
 def _after_result(attempt: Attempt) -> None:
     """A finished attempt may complete the course (a passed required quiz counts toward its rule)."""
-    from .services import enrolment_progress_refresh
+    from courses.services import enrolment_progress_refresh
 
     course = _course_of(attempt.quiz)
     enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("course")

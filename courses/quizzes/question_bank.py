@@ -1,6 +1,6 @@
 """The question bank of a course: importing parsed questions (GIFT, Moodle XML), versioned edits, export.
 
-Questions arrive as the dicts of `courses.question_formats` (the conformance dry-run form); the type-specific
+Questions arrive as the dicts of `courses.quizzes.formats` (the conformance dry-run form); the type-specific
 part (answers, pairs, the right value of a true/false question) is kept in `Question.data` as given.
 """
 
@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from courses.models import CoursePage, Question, QuestionCategory
 from lms.accounts.models import User
-
-from .models import CoursePage, Question, QuestionCategory
 
 COMMON_KEYS = ("type", "name", "text", "text_format", "general_feedback", "category", "idnumber", "tags")
 DEFAULT_CATEGORY = "top"

@@ -6,12 +6,13 @@ import time
 
 import pytest
 
-from courses import question_bank, services
-from courses import quiz_services as quiz
+from courses import services
+from courses.quizzes import question_bank
+from courses.quizzes import services as quiz
 from courses.models import Attempt, Question, QuizOverride, QuizSlot
-from courses.quiz_admin_views import SESSION_IMPORTS
+from courses.quizzes.admin.views import SESSION_IMPORTS
 from lms.accounts.roles import Role
-from tests.courses.test_quiz_services import QUESTIONS, answer_all, setup  # noqa: F401 (a fixture)
+from tests.courses.quizzes.test_services import QUESTIONS, answer_all, setup  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 from tests.factories import courses as pages
 
@@ -189,7 +190,7 @@ def test_moodle_xml_import(client, trainer_course):
     course, trainer = trainer_course
     source = pages.course()
     question_bank.import_into_bank(source.slug, None, QUESTIONS)
-    from courses.question_formats import export_moodle_xml
+    from courses.quizzes.formats import export_moodle_xml
 
     client.force_login(trainer)
     response = preview(client, course, export_moodle_xml(question_bank.bank_export(source)), fmt="moodle_xml",

@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses import question_bank, services
-from courses import quiz_services as quiz
+from courses import services
+from courses.quizzes import question_bank
+from courses.quizzes import services as quiz
 from courses.models import Attempt, Question, QuizPage, QuizSlot
 from lms.accounts.roles import Role
-from tests.courses.test_quiz_services import QUESTIONS, setup, token_for  # noqa: F401 (a fixture)
+from tests.courses.quizzes.test_services import QUESTIONS, setup, token_for  # noqa: F401 (a fixture)
 from tests.factories import UserFactory
 from tests.factories import courses as pages
 

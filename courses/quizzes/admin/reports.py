@@ -13,16 +13,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.admin.filters import WagtailFilterSet
 
+from courses import selectors
+from courses.models import Attempt, QuizPage
+from courses.reports import SpreadsheetReportView
 from lms.accounts.models import User
 
-from . import selectors
-from .item_analysis import analyse
-from .models import Attempt, QuizPage
-from .reports import SpreadsheetReportView
+from .. import selectors as quiz_selectors
+from ..item_analysis import analyse
 
 Status = Attempt.Status
 REPORTED_STATUSES = [(value, label) for value, label in Status.choices if value != Status.IN_PROGRESS]
@@ -42,7 +44,7 @@ def managed_quizzes(user: User) -> QuerySet[QuizPage]:
 def quiz_results(user: User) -> QuerySet[Attempt]:
     """Submitted attempts (finished or waiting for grading) on the user's quizzes, newest first, with everything
     the report shows selected in the same query; the frozen questions and answers are not loaded."""
-    return (selectors.attempts_managed_by(user)
+    return (quiz_selectors.attempts_managed_by(user)
             .filter(status__in=[value for value, _label in REPORTED_STATUSES])
             .select_related("user", "user__library", "quiz")
             .defer("questions", "answers", "grades")
@@ -140,7 +142,7 @@ def item_analysis(request):
     quiz = get_object_or_404(managed_quizzes(request.user), pk=int(quiz_id))
     attempts = list(Attempt.objects.filter(quiz=quiz, status=Status.FINISHED)
                     .values("questions", "answers", "grades"))
-    from .models import Question
+    from courses.models import Question
 
     labels = dict(Question.Type.choices)
     rows = [(row, labels.get(row.qtype, row.qtype)) for row in analyse(attempts)]

@@ -1,0 +1,68 @@
+"""Reads for the quiz pages and the quiz screens of the admin, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from courses.models import Attempt, CoursePage, Question, QuestionCategory
+from courses.selectors import courses_managed_by
+from lms.accounts.models import User
+
+# --- Quiz pages for learners ----------------------------------------------------------------------------------------
+
+def quiz_attempts_of(quiz, user: User) -> list:
+    """The person's attempts of the quiz in order, for the quiz page (its table, grade and buttons): one query."""
+
+    if not user.is_authenticated:
+        return []
+    # The frozen questions and the answers are not shown here and can be large: they are left out.
+    return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades")
+                .order_by("number"))
+
+
+def learner_attempt(user: User, attempt_id: int):
+    """One of the person's own attempts with its quiz (one query); another person's attempt is not found."""
+
+    return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+
+
+# --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
+
+def question_bank_category_paths(course: CoursePage) -> dict[int, str]:
+    """Every category of the course's bank with its path («top/Раздел/Тема»), in one query."""
+
+    rows = {pk: (parent_id, name) for pk, parent_id, name in
+            QuestionCategory.objects.filter(course=course).values_list("pk", "parent_id", "name")}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        if pk not in paths:
+            parent_id, name = rows[pk]
+            paths[pk] = f"{path_of(parent_id)}/{name}" if parent_id in rows else name
+        return paths[pk]
+
+    for pk in rows:
+        path_of(pk)
+    return dict(sorted(paths.items(), key=lambda item: item[1].casefold()))
+
+
+def question_bank_questions(course: CoursePage, *, category_ids=None) -> QuerySet:
+    """The current versions of the course's questions, optionally of some categories only."""
+
+    questions = Question.objects.filter(category__course=course, is_current=True)
+    if category_ids is not None:
+        questions = questions.filter(category_id__in=list(category_ids))
+    return questions.select_related("category").order_by("category__name", "name", "pk")
+
+
+def attempts_managed_by(user: User) -> QuerySet:
+    """Submitted attempts of the quizzes in the courses the user manages (quizzes lie under their course)."""
+
+    paths = list(courses_managed_by(user).values_list("path", flat=True))
+    if not paths:
+        return Attempt.objects.none()
+    under = Q()
+    for path in paths:
+        under |= Q(quiz__path__startswith=path)
+    return (Attempt.objects.filter(under).exclude(status=Attempt.Status.IN_PROGRESS)
+            .select_related("user", "quiz").order_by("submitted_at", "pk"))
