@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
@@ -15,10 +16,18 @@ from . import views
 
 
 class AdminLoginRedirect(RedirectView):
-    """The Wagtail admin and Wagtail's front-end login send people to allauth's form: one rate-limited door."""
+    """The Wagtail admin and Wagtail's front-end login send people to allauth's form: one rate-limited door.
+
+    Someone already logged in is sent here by the admin only when their account may not use it: allauth would send
+    them straight back (a redirect loop), so they are told instead."""
 
     pattern_name = "account_login"
     query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return render(request, "403.html", {"admin_refused": True}, status=403)
+        return super().get(request, *args, **kwargs)
 
 
 def no_shared_passwords(request, *args, **kwargs):

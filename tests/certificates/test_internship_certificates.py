@@ -105,3 +105,18 @@ def test_record_and_hours_quota_count_internships_with_courses(finished, complet
     course_services.lesson_complete(user=intern, lesson=lesson)
     assert intern.pk not in {u.pk for u in people_behind()}
     assert training_record(intern).period_hours == 24
+
+
+@pytest.mark.parametrize("action", ["revoke", "reissue"])
+def test_the_register_confirms_a_bulk_action_on_an_internship_note(client, finished, action):
+    admin, intern, booking = finished
+    note = Certificate.objects.get(user=intern)
+    client.force_login(admin)
+    page = client.get(f"/admin/bulk/certificates/certificate/{action}/?id={note.pk}&next=/admin/certificate_register/")
+    assert page.status_code == 200
+    assert "Электронный архив местной периодики" in page.content.decode()
+    data = {"reason": "Ошибка в дате"} if action == "revoke" else {}
+    response = client.post(f"/admin/bulk/certificates/certificate/{action}/?id={note.pk}&next=/admin/", data)
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.status == ("revoked" if action == "revoke" else "replaced")

@@ -259,3 +259,44 @@ def test_the_admin_account_page_points_to_allauths_password_change(client, db):
     page = client.get("/admin/account/").content.decode()
     assert 'type="password"' not in page
     assert 'href="/accounts/password/change/"' in page and "Сменить пароль" in page
+
+
+def test_a_learner_who_opens_the_admin_is_told_instead_of_looping(client, db):
+    client.force_login(UserFactory(email="learner@example.org"))
+    response = client.get("/admin/", follow=True)
+    assert len(response.redirect_chain) <= 2
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Доступ закрыт" in page and "нет доступа к администрированию" in page and "Forbidden" not in page
+    assert 'href="/learning/"' in page
+
+
+def test_a_visitor_who_opens_the_admin_is_sent_to_the_one_login_form(client, db):
+    response = client.get("/admin/pages/", follow=True)
+    from urllib.parse import unquote
+
+    assert unquote(response.redirect_chain[-1][0]).startswith("/accounts/login/?next=/admin/pages/")
+    assert response.status_code == 200
+
+
+def test_the_403_page_is_russian(client, db):
+    from django.core.exceptions import PermissionDenied
+    from django.urls import path
+
+    from cms import urls
+
+    def forbidden(request):
+        raise PermissionDenied
+
+    urls.urlpatterns.insert(0, path("forbidden-for-test/", forbidden))
+    try:
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        response = client.get("/forbidden-for-test/")
+    finally:
+        urls.urlpatterns.pop(0)
+        clear_url_caches()
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Доступ закрыт" in page and "403 Forbidden" not in page and '<html lang="ru">' in page
