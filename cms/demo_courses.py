@@ -97,7 +97,7 @@ def _learners(courses: dict[str, CoursePage]) -> int:
     return course_services.assignment_rule_apply(rule=rule) + 1
 
 
-QUIZ_FOLDER = Path(__file__).resolve().parent.parent / "courses" / "demo_quizzes"
+QUIZ_FOLDER = Path(__file__).resolve().parent / "demo_data" / "quizzes"
 
 
 def _certificate_templates() -> int:
