@@ -289,11 +289,12 @@ def _insert_specific(model, rows: list[Page], specific: list[Page]) -> list[Page
 
 
 def _pages(size: LoadSize, home, rng: random.Random, now, trainer: User) -> tuple[ProgrammePage, list[CourseTree]]:
-    from courses.demo_content import PROGRAMME
+    from .demo_content import programme as demo_programme
 
+    data = demo_programme()
     programme = ProgrammePage(
-        title=PROGRAMME["title"], slug=PROGRAMME_SLUG, intro=PROGRAMME["intro"], aims=PROGRAMME["aims"],
-        audience=PROGRAMME["audience"][:300], show_in_menus=not ProgrammePage.objects.exists(), seo_title="Курсы",
+        title=data["title"], slug=PROGRAMME_SLUG, intro=data["intro"], aims=data["aims"],
+        audience=data["audience"][:300], show_in_menus=not ProgrammePage.objects.exists(), seo_title="Курсы",
         first_published_at=now, last_published_at=now,
     )
     home.add_child(instance=programme)
