@@ -84,8 +84,8 @@ def die(message: str) -> None:
 
 
 def load_constants() -> tuple[str, str]:
-    """LOAD_DOMAIN and LOAD_PASSWORD from cms/load_data.py, read as text: this script never imports Django."""
-    text = (ROOT / "cms" / "load_data.py").read_text(encoding="utf-8")
+    """LOAD_DOMAIN and LOAD_PASSWORD from cms/load_data/sizes.py, read as text: this script never imports Django."""
+    text = (ROOT / "cms" / "load_data" / "sizes.py").read_text(encoding="utf-8")
     domain = re.search(r'^LOAD_DOMAIN = "([^"]+)"', text, re.M).group(1)
     password = re.search(r'^LOAD_PASSWORD = "([^"]+)"', text, re.M).group(1)
     return domain, password
