@@ -7,7 +7,7 @@ run it with the same environment as the server it describes (DATABASE_URL, REDIS
 It prints the EXTRA_TARGETS TSV of `run_peer.sh`: label, absolute URL, Cookie value or `-`, SQL queries of one
 warm request (Django test client + CaptureQueriesContext), median ms of 50 sequential in-process requests.
 
-- The learner is learner@load.kuzbass-lms.ru (cms/load_data.py); the course is their first part-done one
+- The learner is learner@load.kuzbass-lms.ru (cms/load_data/); the course is their first part-done one
   (active, some but not all lessons studied), as the peer's probe picks learner0001's. The lesson is the one
   where they stopped (the enrolment's last lesson, else the first lesson of the course), so that serving it
   does not move «continue where you stopped»; it still sets the enrolment's last_activity_at, as any visit does.

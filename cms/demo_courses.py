@@ -8,12 +8,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from certificates.models import CertificateTemplate
 from courses import services as course_services
 from courses.authoring import course_moderation_workflow_ensure
-from courses.demo_content import COURSES, PROGRAMME
-from pathlib import Path
-
-from certificates.models import CertificateTemplate
 from courses.models import (AssignmentRule, CourseModulePage, CoursePage, Enrolment, LessonPage, ProgrammePage,
                             Question, QuizPage, QuizRandomDraw)
 from courses.quizzes.question_bank import category_for_path, import_into_bank
@@ -21,6 +18,7 @@ from courses.quizzes.formats import parse_gift_file
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 
+from .demo_content import QUIZ_FOLDER, courses as demo_courses, programme as demo_programme
 from .models import HomePage
 
 
@@ -40,13 +38,14 @@ def _publish(parent, page):
 
 
 def _programme(home: HomePage) -> tuple[ProgrammePage, int]:
-    programme = ProgrammePage.objects.child_of(home).filter(slug=PROGRAMME["slug"]).first()
+    data = demo_programme()
+    programme = ProgrammePage.objects.child_of(home).filter(slug=data["slug"]).first()
     if programme is not None:
         return programme, 0
     programme = ProgrammePage(
-        title=PROGRAMME["title"], slug=PROGRAMME["slug"], intro=PROGRAMME["intro"], aims=PROGRAMME["aims"],
-        audience=PROGRAMME["audience"], expected_hours=PROGRAMME["expected_hours"],
-        period_years=PROGRAMME["period_years"], show_in_menus=True, seo_title="Курсы",
+        title=data["title"], slug=data["slug"], intro=data["intro"], aims=data["aims"],
+        audience=data["audience"], expected_hours=data["expected_hours"],
+        period_years=data["period_years"], show_in_menus=True, seo_title="Курсы",
     )
     return _publish(home, programme), 1
 
@@ -84,7 +83,7 @@ def _learners(courses: dict[str, CoursePage]) -> int:
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.kuzbass-lms.ru")}
     if Enrolment.objects.filter(user__in=people.values()).exists():
         return 0  # the demo learners have been given their stages already
-    culture, bibliography, virtual, resources = (courses[c["slug"]] for c in COURSES)
+    culture, bibliography, virtual, resources = (courses[c["slug"]] for c in demo_courses())
     _study(people["learner"], culture, None)           # completed
     _study(people["learner"], bibliography, 2)         # in progress
     _study(people["learner2"], culture, 1)
@@ -95,9 +94,6 @@ def _learners(courses: dict[str, CoursePage]) -> int:
         defaults={"evbk_only": True, "due_date": date(timezone.localdate().year + 1, 3, 1)},
     )
     return course_services.assignment_rule_apply(rule=rule) + 1
-
-
-QUIZ_FOLDER = Path(__file__).resolve().parent.parent / "courses" / "demo_quizzes"
 
 
 def _certificate_templates() -> int:
@@ -146,7 +142,7 @@ def demo_courses_seed(home: HomePage) -> int:
     changed += programme_changed
     course_moderation_workflow_ensure(programme=programme, approvers=role_group(Role.ADMINISTRATOR))
     courses = {}
-    for data in COURSES:
+    for data in demo_courses():
         course, course_changed = _course(programme, data)
         courses[data["slug"]] = course
         changed += course_changed
@@ -156,6 +152,6 @@ def demo_courses_seed(home: HomePage) -> int:
             course_services.course_trainer_add(course=course, user=trainer)
     changed += _learners(courses)
     # The quizzes come after the demo learners' progress, so that their stages stay as described.
-    for data in COURSES:
+    for data in demo_courses():
         changed += _quiz(courses[data["slug"]], data["slug"])
     return changed

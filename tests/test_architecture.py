@@ -96,3 +96,21 @@ def test_page_models_do_not_import_views(models_file):
     views = sorted(m for m in _absolute_imports(ROOT / models_file)
                    if m.split(".")[-1] == "views" or ".views." in m or m.endswith("_views"))
     assert not views, f"{models_file} imports {views}: pages take their context from selectors or page_context"
+
+
+# No app or bench module past what one person reads in one sitting.
+MAX_LINES = 600
+LINE_LIMIT_PACKAGES = ("lms", "courses", "certificates", "cms", "bench")
+
+
+def test_no_python_file_in_the_apps_or_bench_is_longer_than_600_lines():
+    too_long = {}
+    for package in LINE_LIMIT_PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            name = str(path.relative_to(ROOT))
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                too_long[name] = lines
+    assert not too_long, f"split these by concern (at most {MAX_LINES} lines a file): {too_long}"

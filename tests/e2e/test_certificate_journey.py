@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 COURSE_TITLE = "Основы информационной культуры личности"
-QUIZ_FILE = Path(__file__).resolve().parents[2] / "courses" / "demo_quizzes" / "information-culture.gift"
+QUIZ_FILE = Path(__file__).resolve().parents[2] / "cms" / "demo_data" / "quizzes" / "information-culture.gift"
 
 
 def folded(text: str) -> str:

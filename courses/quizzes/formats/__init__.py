@@ -13,7 +13,8 @@ from .common import (
     too_many_lines,
     within_bounds,
 )
-from .gift import GiftExportError, export_gift, parse_gift
+from .gift import parse_gift
+from .gift_export import GiftExportError, export_gift
 from .moodle_xml import export_moodle_xml, parse_moodle_xml
 
 __all__ = [
