@@ -1,0 +1,209 @@
+"""Name declension measured on a corpus: our rules, the petrovich library, and what certificates use.
+
+The corpus (tests/certificates/data/name_corpus.tsv, README.md beside it) holds 2,400 full names with their
+genitive and dative from the OpenCorpora dictionary. Each side is told the same gender, the patronymic's, as a
+document has it. A full name is right when all three parts are exactly the gold form. Figures and the decision:
+docs/declension.md. Print them with `python -m tests.certificates.test_declension_corpus` (from the project root).
+
+petrovich 3 needs Python 3.12: on an older Python it is not installed and the comparison with it is skipped, and
+certificates use our rules alone (certificates.russian.petrovich_in_use()).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from certificates import russian
+
+CORPUS = Path(__file__).parent / "data" / "name_corpus.tsv"
+CASES = {"genitive": "gen", "dative": "dat"}
+PARTS = ("last", "first", "patronymic")
+
+# Names right (of 2,400 per case) as measured on 2026-11-01: a lower count is a regression. «ours» is our rules
+# alone, «petrovich» the library alone (3.0.0), «kept» what certificates use with and without petrovich.
+FLOOR = {
+    "ours": {"genitive": 2290, "dative": 2289},
+    "petrovich": {"genitive": 2351, "dative": 2340},
+    "kept with petrovich": {"genitive": 2358, "dative": 2347},
+}
+FLOOR["kept without petrovich"] = FLOOR["ours"]
+
+
+@cache
+def corpus() -> tuple[dict[str, str], ...]:
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle, delimiter="\t"))
+
+
+@cache
+def petrovich_library():
+    try:
+        from petrovich import Case, Gender, Petrovich
+    except ImportError:
+        return None
+    return Petrovich(), {"genitive": Case.GENITIVE, "dative": Case.DATIVE}, {
+        "male": Gender.MALE, "female": Gender.FEMALE, None: None}
+
+
+def _gender(row) -> str | None:
+    return russian.gender_from_patronymic(row["patronymic"])
+
+
+def decline_ours(row, case: str) -> tuple[str, str, str]:
+    gender = _gender(row)
+    return (russian._rules_last_name(row["last"], gender, case), russian._rules_first_name(row["first"], gender, case),
+            russian._rules_patronymic(row["patronymic"], gender, case))
+
+
+def decline_petrovich(row, case: str) -> tuple[str, str, str]:
+    engine, cases, genders = petrovich_library()
+    gender = genders[_gender(row)]
+    return (engine.lastname(row["last"], cases[case], gender), engine.firstname(row["first"], cases[case], gender),
+            engine.middlename(row["patronymic"], cases[case], gender))
+
+
+def decline_kept(row, case: str) -> tuple[str, str, str]:
+    """What a certificate gets: the public functions, which decline_full_name joins."""
+    gender = _gender(row)
+    parts = (russian.decline_last_name(row["last"], gender, case),
+             russian.decline_first_name(row["first"], gender, case),
+             russian.decline_patronymic(row["patronymic"], gender, case))
+    assert russian.decline_full_name(row["last"], row["first"], row["patronymic"], case=case) == " ".join(parts)
+    return parts
+
+
+def gold(row, part: str, case: str) -> list[str]:
+    return row[f"{part}_{CASES[case]}"].split("|")
+
+
+@cache
+def score(side: str):
+    """(right, wrong): right counts by (case, part or "full") and by (gender, surname kind, case); wrong lists."""
+    decline = {"ours": decline_ours, "petrovich": decline_petrovich, "kept": decline_kept}[side]
+    right, wrong = Counter(), []
+    for row in corpus():
+        for case in CASES:
+            declined = decline(row, case)
+            full = True
+            for part, value in zip(PARTS, declined):
+                ok = value in gold(row, part, case)
+                right[(case, part)] += ok
+                if part == "last":
+                    right[(row["gender"], row["surname_kind"], case)] += ok
+                if not ok:
+                    full = False
+                    wrong.append((case, part, row["gender"], row[part], value, gold(row, part, case)))
+            right[(case, "full")] += full
+    return right, wrong
+
+
+def kept_side() -> str:
+    return "kept with petrovich" if russian.petrovich_in_use() else "kept without petrovich"
+
+
+def need_petrovich():
+    if petrovich_library() is None:
+        if sys.version_info >= (3, 12):
+            pytest.fail("petrovich 3 is a dependency on Python >= 3.12 but is not installed")
+        pytest.skip("petrovich 3 needs Python 3.12 or newer")
+
+
+# --- the corpus ---------------------------------------------------------------------------------------------------
+
+def test_the_corpus_is_large_has_both_genders_and_the_hard_cases():
+    rows = corpus()
+    assert len(rows) >= 2000
+    genders = Counter(row["gender"] for row in rows)
+    assert genders["masc"] >= 1000 and genders["femn"] >= 1000
+    assert all(_gender(row) == {"masc": "male", "femn": "female"}[row["gender"]] for row in rows)
+    kinds = Counter(row["surname_kind"] for row in rows)
+    for kind in ("-ко", "-ых/-их", "-ец", "-ок/-ек", "-ь", "adjective", "-ский/-ская", "hyphenated", "consonant",
+                 "other vowel", "-а/-я"):
+        assert kinds[kind] >= 15, kind
+    first_names = {row["first"] for row in rows}
+    assert {"Илья", "Никита", "Любовь", "Лев", "Павел", "Пётр"} <= first_names
+    women_in_a_consonant = [row for row in rows if row["gender"] == "femn" and row["surname_kind"] == "consonant"]
+    assert len(women_in_a_consonant) >= 100
+    assert all(row[f"{part}_{suffix}"] for row in rows for part in PARTS for suffix in CASES.values())
+
+
+# --- the measurements ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES)
+def test_our_rules_do_not_regress(case):
+    right, _ = score("ours")
+    assert right[(case, "full")] >= FLOOR["ours"][case]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_petrovich_does_not_regress(case):
+    need_petrovich()
+    right, _ = score("petrovich")
+    assert right[(case, "full")] >= FLOOR["petrovich"][case]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_what_certificates_use_is_at_least_as_right_as_either_side(case):
+    kept, _ = score("kept")
+    assert kept[(case, "full")] >= FLOOR[kept_side()][case]
+    sides = ["ours"] + (["petrovich"] if petrovich_library() is not None else [])
+    for side in sides:
+        other, _ = score(side)
+        for part in (*PARTS, "full"):
+            assert kept[(case, part)] >= other[(case, part)], (side, part)
+
+
+def test_certificates_use_petrovich_where_it_is_installed():
+    assert russian.petrovich_in_use() == (petrovich_library() is not None)
+
+
+def test_the_words_that_keep_our_rules_are_those_petrovich_gets_wrong():
+    need_petrovich()
+    engine, cases, genders = petrovich_library()
+    for word, gender, case, ours in [
+        ("Золя", "male", "genitive", "Золя"),
+        ("Рэй", "male", "dative", "Рэю"),
+        ("Хемингуэй", "male", "genitive", "Хемингуэя"),
+        ("Кучерена", "female", "dative", "Кучерене"),
+    ]:
+        assert engine.lastname(word, cases[case], genders[gender]) != ours
+        assert russian.decline_last_name(word, gender, case) == ours
+    for word, ours in [("Дерек", "Дереку"), ("Яцек", "Яцеку")]:
+        assert engine.firstname(word, cases["dative"], genders["male"]) != ours
+        assert russian.decline_first_name(word, "male", "dative") == ours
+
+
+# --- the figures, for docs/declension.md --------------------------------------------------------------------------
+
+def report() -> str:
+    sides = ["ours", "kept"] + (["petrovich"] if petrovich_library() is not None else [])
+    total = len(corpus())
+    lines = [f"{total} full names; kept = {kept_side()}", "",
+             "| | " + " | ".join(sides) + " |", "|---" * (len(sides) + 1) + "|"]
+    scores = {side: score(side)[0] for side in sides}
+    for case in CASES:
+        for part in ("full", *PARTS):
+            cells = [f"{scores[s][(case, part)]} ({100 * scores[s][(case, part)] / total:.2f} %)" for s in sides]
+            lines.append(f"| {case}, {part} | " + " | ".join(cells) + " |")
+    lines += ["", "surnames right, genitive + dative, by gender and kind:", ""]
+    kinds = sorted({(row["gender"], row["surname_kind"]) for row in corpus()})
+    for gender, kind in kinds:
+        count = 2 * sum(1 for row in corpus() if (row["gender"], row["surname_kind"]) == (gender, kind))
+        cells = [str(sum(scores[s][(gender, kind, case)] for case in CASES)) for s in sides]
+        lines.append(f"| {gender} | {kind} | {count} | " + " | ".join(cells) + " |")
+    for side in sides:
+        wrong = score(side)[1]
+        lines += ["", f"{side}: {len(wrong)} wrong parts"]
+        lines += [f"  {case} {part} {gender} {word} → {value} (gold {'|'.join(g)})"
+                  for case, part, gender, word, value, g in wrong]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report())
