@@ -99,10 +99,11 @@ def _replace_ending(word: str, cut: int, ending: str) -> str:
     return stem + (ending.upper() if shouting else ending)
 
 
-def _adjective_endings(stem_last: str, gender: Gender) -> tuple[str, str]:
-    """Endings of a surname of the -ий/-ая type after its stem letter: (dative, genitive)."""
-    # Soft stems (Крайний/Крайняя) and hushing stems (Рыжий/Рыжая) take -ему/-его/-ей; the rest -ому/-ого/-ой.
-    soft = stem_last == "н" or stem_last in _SIBILANTS
+def _adjective_endings(word: str, gender: Gender) -> tuple[str, str]:
+    """Endings of a surname of the -ий/-ая/-яя type (the whole word, lower case): (dative, genitive)."""
+    # Soft stems, which show in the ending -ний/-няя (Крайний/Крайняя), and hushing stems (Рыжий/Рыжая) take
+    # -ему/-его/-ей; the rest -ому/-ого/-ой, «н» before a hard ending too (Заболотная → Заболотной).
+    soft = word.endswith(("ний", "яя")) or word[-3] in _SIBILANTS
     if gender == "male":
         return ("ему", "его") if soft else ("ому", "ого")
     return ("ей", "ей") if soft else ("ой", "ой")
@@ -185,7 +186,7 @@ def _decline_surname_word(word: str, gender: Gender | None, case: str) -> str:
         if low.endswith(("ой", "ый")):  # Толстой → Толстому, Белый → Белому (stressed or not, always hard)
             return _replace_ending(word, 2, "ому" if dative else "ого")
         if low.endswith(("кий", "гий", "хий", "ний", "жий", "ший", "чий", "щий")):  # Горький, Крайний, Рыжий
-            dat, gen = _adjective_endings(low[-3], "male")
+            dat, gen = _adjective_endings(low, "male")
             return _replace_ending(word, 2, dat if dative else gen)
         if last in "йь":  # a noun: Гордий → Гордию, Бугай → Бугаю, Гоголь → Гоголю
             return _replace_ending(word, 1, "ю" if dative else "я")
@@ -195,7 +196,7 @@ def _decline_surname_word(word: str, gender: Gender | None, case: str) -> str:
         if low.endswith(("ова", "ева", "ёва", "ина", "ына")):  # Иванова → Ивановой
             return _replace_ending(word, 1, "ой")
         if low.endswith(("ая", "яя")) and len(low) > 3:  # Толстая → Толстой, Крайняя → Крайней
-            dat, gen = _adjective_endings(low[-3], "female")
+            dat, gen = _adjective_endings(low, "female")
             return _replace_ending(word, 2, dat if dative else gen)
         if last not in _VOWELS:
             return word  # a woman's surname in a consonant or «ь» never changes: Шевчук, Гоголь
