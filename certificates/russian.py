@@ -4,8 +4,17 @@ A certificate is a Russian document whatever language the reader's interface is 
 deliberately not translated through gettext: they always produce Russian. They are pure (no database, no
 settings) so that a certificate can freeze their output once, at issue.
 
-Name declension follows the rules of Russian reference grammars (Rosenthal's «Справочник по правописанию и
-литературной правке», §§ on surnames) for the cases that documents need; it is rule-based, not a dictionary:
+Names are declined by the `petrovich` library (3.x, the maintained rules of github.com/petrovich/petrovich-rules)
+when it is installed, which needs Python 3.12 or newer; on an older Python, and wherever petrovich is measurably
+wrong, by this module's own rules. docs/declension.md gives the measurements on a corpus of 2,400 full names
+(tests/certificates/test_declension_corpus.py) and the list of words our rules keep. What stays ours either way:
+- the person's gender, from the patronymic, then the first name, then an unambiguous surname (below); petrovich is
+  told it, and when it stays unknown our rules decline every part (petrovich would guess);
+- particles of multi-word surnames (фон, де, ибн ...) stay as written; hyphenated parts decline on their own;
+- the person's own capitalisation is kept: only the ending changes («ИВАНОВ» → «ИВАНОВУ»).
+
+Our own rules follow Russian reference grammars (Rosenthal's «Справочник по правописанию и литературной
+правке», §§ on surnames) for the cases that documents need; they are rule-based, not a dictionary:
 - the person's gender comes from the patronymic (-вич/-ич, -вна/-чна; also Turkic «оглы»/«кызы»), else from the
   first name (a short list of exceptions, then its ending), else from an unambiguous surname form
   (Иванов/Иванова, Кольцов/Кольцова, Тверской/Тверская); when it stays unknown the surname is left as written;
@@ -20,6 +29,7 @@ Name declension follows the rules of Russian reference grammars (Rosenthal's «�
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from decimal import Decimal
 from typing import Literal
@@ -89,10 +99,11 @@ def _replace_ending(word: str, cut: int, ending: str) -> str:
     return stem + (ending.upper() if shouting else ending)
 
 
-def _adjective_endings(stem_last: str, gender: Gender) -> tuple[str, str]:
-    """Endings of a surname of the -ий/-ая type after its stem letter: (dative, genitive)."""
-    # Soft stems (Крайний/Крайняя) and hushing stems (Рыжий/Рыжая) take -ему/-его/-ей; the rest -ому/-ого/-ой.
-    soft = stem_last == "н" or stem_last in _SIBILANTS
+def _adjective_endings(word: str, gender: Gender) -> tuple[str, str]:
+    """Endings of a surname of the -ий/-ая/-яя type (the whole word, lower case): (dative, genitive)."""
+    # Soft stems, which show in the ending -ний/-няя (Крайний/Крайняя), and hushing stems (Рыжий/Рыжая) take
+    # -ему/-его/-ей; the rest -ому/-ого/-ой, «н» before a hard ending too (Заболотная → Заболотной).
+    soft = word.endswith(("ний", "яя")) or word[-3] in _SIBILANTS
     if gender == "male":
         return ("ему", "его") if soft else ("ому", "ого")
     return ("ей", "ей") if soft else ("ой", "ой")
@@ -175,7 +186,7 @@ def _decline_surname_word(word: str, gender: Gender | None, case: str) -> str:
         if low.endswith(("ой", "ый")):  # Толстой → Толстому, Белый → Белому (stressed or not, always hard)
             return _replace_ending(word, 2, "ому" if dative else "ого")
         if low.endswith(("кий", "гий", "хий", "ний", "жий", "ший", "чий", "щий")):  # Горький, Крайний, Рыжий
-            dat, gen = _adjective_endings(low[-3], "male")
+            dat, gen = _adjective_endings(low, "male")
             return _replace_ending(word, 2, dat if dative else gen)
         if last in "йь":  # a noun: Гордий → Гордию, Бугай → Бугаю, Гоголь → Гоголю
             return _replace_ending(word, 1, "ю" if dative else "я")
@@ -185,7 +196,7 @@ def _decline_surname_word(word: str, gender: Gender | None, case: str) -> str:
         if low.endswith(("ова", "ева", "ёва", "ина", "ына")):  # Иванова → Ивановой
             return _replace_ending(word, 1, "ой")
         if low.endswith(("ая", "яя")) and len(low) > 3:  # Толстая → Толстой, Крайняя → Крайней
-            dat, gen = _adjective_endings(low[-3], "female")
+            dat, gen = _adjective_endings(low, "female")
             return _replace_ending(word, 2, dat if dative else gen)
         if last not in _VOWELS:
             return word  # a woman's surname in a consonant or «ь» never changes: Шевчук, Гоголь
@@ -278,23 +289,114 @@ def _check_case(case: str) -> None:
         raise ValueError(f"Unsupported case {case!r}; expected one of {', '.join(CASES)}")
 
 
+# --- petrovich, and the words where our rules are kept ------------------------------------------------------------
+
+@functools.cache
+def _petrovich():
+    """(engine, cases, genders) of petrovich 3.x, or None where it is not installed (it needs Python >= 3.12)."""
+    try:
+        from petrovich import Case as PetrovichCase, Gender as PetrovichGender, Petrovich
+    except ImportError:
+        # Not installed; or petrovich 2.0.1, which the test extra installs on Python < 3.12 for the comparison in
+        # tests/certificates/test_declension_corpus.py only: its package exports nothing, so it is never used.
+        return None
+    cases = {"genitive": PetrovichCase.GENITIVE, "dative": PetrovichCase.DATIVE}
+    genders = {"male": PetrovichGender.MALE, "female": PetrovichGender.FEMALE}
+    return Petrovich(), cases, genders
+
+
+def petrovich_in_use() -> bool:
+    """True where names are declined by petrovich, False where only by our rules (petrovich not installed)."""
+    return _petrovich() is not None
+
+
+# Where the corpus shows petrovich wrong and our rules right (docs/declension.md): these words keep our rules.
+def _surname_keeps_our_rules(word: str, gender: Gender) -> bool:
+    return (
+        word in _UNDECLINABLE_SURNAMES  # Золя: petrovich declines it (Золи)
+        or (gender == "male" and word.endswith(("эй", "ёй", "юй", "яй")))  # Рэй, Хемингуэй: petrovich leaves them
+        or (gender == "female" and word.endswith("ена"))  # Кучерена: petrovich declines it like Иванова (-ой)
+    )
+
+
+def _first_name_keeps_our_rules(word: str, gender: Gender) -> bool:
+    return gender == "male" and word.endswith(("ек", "ёк"))  # Дерек, Яцек: petrovich drops the vowel (Дерька)
+
+
+def _decline_with_petrovich(value: str, method: str, decline_word, keeps_our_rules, gender: Gender, case: str,
+                            *, particles=frozenset()) -> str:
+    """Declines each word of a name field with petrovich, but particles stay and `keeps_our_rules` words are ours.
+
+    A hyphenated word goes to petrovich whole, as its rules for a first part (Бонч-Бруевич) need; its parts come
+    back in the same places, so each can be replaced by our rule's form on its own.
+    """
+    engine, cases, genders = _petrovich()
+    words = []
+    for word in value.split(" "):
+        if not word or word.lower() in particles:
+            words.append(word)
+            continue
+        parts = word.split("-")
+        declined = getattr(engine, method)(word, cases[case], genders[gender]).split("-")
+        if len(declined) != len(parts):  # not expected; our rules then decline the word
+            declined = [decline_word(part, gender, case) if part else part for part in parts]
+        words.append("-".join(
+            part if not _is_cyrillic_word(part)
+            else decline_word(part, gender, case) if keeps_our_rules(part.lower(), gender)
+            else petrovich_form
+            for part, petrovich_form in zip(parts, declined)
+        ))
+    return " ".join(words)
+
+
+# --- our rules for a whole part (where petrovich is not installed, or the gender is unknown) ----------------------
+
+def _rules_last_name(value: str, gender: Gender | None, case: str) -> str:
+    return _decline_compound(value, _decline_surname_word, gender, case, particles=_SURNAME_PARTICLES)
+
+
+def _rules_first_name(value: str, gender: Gender | None, case: str) -> str:
+    return _decline_compound(value, _decline_first_name_word, gender, case)
+
+
+def _rules_patronymic(value: str, gender: Gender | None, case: str) -> str:
+    # Only Russian patronymics (-ич, -вна, -чна) change; «Гасан кызы», «Мамед оглы» stay as written.
+    return _decline_compound(value, _decline_patronymic_word, gender, case)
+
+
+def _use_petrovich(value: str, gender: Gender | None, case: str) -> bool:
+    return bool(value) and case != "nominative" and gender is not None and petrovich_in_use()
+
+
+# --- the public functions ----------------------------------------------------------------------------------------
+
 def decline_last_name(last_name: str | None, gender: Gender | None, case: Case = "dative") -> str:
     _check_case(case)
     value = _normalize(last_name)
     if gender is None:
         gender = gender_from_last_name(value)
-    return _decline_compound(value, _decline_surname_word, gender, case, particles=_SURNAME_PARTICLES)
+    if _use_petrovich(value, gender, case):
+        return _decline_with_petrovich(value, "lastname", _decline_surname_word, _surname_keeps_our_rules, gender,
+                                       case, particles=_SURNAME_PARTICLES)
+    return _rules_last_name(value, gender, case)
 
 
 def decline_first_name(first_name: str | None, gender: Gender | None, case: Case = "dative") -> str:
     _check_case(case)
-    return _decline_compound(_normalize(first_name), _decline_first_name_word, gender, case)
+    value = _normalize(first_name)
+    if _use_petrovich(value, gender, case):
+        return _decline_with_petrovich(value, "firstname", _decline_first_name_word, _first_name_keeps_our_rules,
+                                       gender, case)
+    return _rules_first_name(value, gender, case)
 
 
 def decline_patronymic(patronymic: str | None, gender: Gender | None, case: Case = "dative") -> str:
     _check_case(case)
-    # Only Russian patronymics (-ич, -вна, -чна) change; «Гасан кызы», «Мамед оглы» stay as written.
-    return _decline_compound(_normalize(patronymic), _decline_patronymic_word, gender, case)
+    value = _normalize(patronymic)
+    if _use_petrovich(value, gender, case):
+        return _decline_with_petrovich(value, "middlename", _decline_patronymic_word, lambda word, gender: False,
+                                       gender, case)
+    return _rules_patronymic(value, gender, case)
 
 
 def decline_full_name(last_name: str | None, first_name: str | None, patronymic: str | None = "",
