@@ -161,7 +161,8 @@ def test_learners_and_trainers_are_refused(client, world):
 
     client.force_login(UserFactory(role=Role.LEARNER))  # no access to the admin at all
     for response in (client.get(LISTING), client.post(ISSUE, {"row": [key(world["orlova_children"])]})):
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert client.get(response["Location"]).status_code == 403  # told, not sent round to log in again
     assert Certificate.objects.count() == 0
 
 
