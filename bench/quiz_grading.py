@@ -3,7 +3,7 @@
     .venv/bin/python bench/quiz_grading.py [--runs 200]
 
 Prints the median and the 95th percentile in milliseconds. Figures are for comparison within one run on one
-machine (see the README), not targets asserted by tests.
+machine (see docs/benchmarks.md), not targets asserted by tests.
 """
 
 import argparse

@@ -7,7 +7,7 @@ development data is touched), seeds a course whose timed quiz draws `--questions
 `--bank`-question bank, five per page, and a learner with `--earlier` finished attempts; then times each page of
 the attempt flow. Start and submit are timed as a pair (each pair is a new attempt, by a second learner).
 Prints the median and the 95th percentile in milliseconds and the queries of one request. Figures are for
-comparison within one run on one machine (see the README), not targets asserted by tests.
+comparison within one run on one machine (see docs/benchmarks.md), not targets asserted by tests.
 """
 
 import argparse

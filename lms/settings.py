@@ -1,7 +1,7 @@
 """Settings of the platform, read from the environment (django-environ, optional `.env`).
 
 With no configuration the project runs for development: SQLite, Celery tasks run eagerly in the request,
-e-mail to the console, local media, DEBUG on. Production sets the variables listed in the README.
+e-mail to the console, local media, DEBUG on. Production sets the variables listed in docs/operations.md.
 This module imports no app: apps are named as strings.
 """
 

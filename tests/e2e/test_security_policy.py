@@ -1,7 +1,7 @@
 """The Content-Security-Policy in a real browser: the learner site works under its strict policy, and the Wagtail
 admin under its relaxed one (the conftest's `csp_violations` fails a test on anything the browser refused).
 
-What the admin does that the strict policy would refuse is printed (report-only): the README names it.
+What the admin does that the strict policy would refuse is printed (report-only): docs/security.md names it.
 """
 
 from collections import Counter
