@@ -26,8 +26,19 @@ class AdminLoginRedirect(RedirectView):
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            _drop_wagtails_refusal(request)  # the page says it in full
             return render(request, "403.html", {"admin_refused": True}, status=403)
         return super().get(request, *args, **kwargs)
+
+
+def _drop_wagtails_refusal(request) -> None:
+    from django.contrib import messages
+    from django.utils.translation import gettext
+
+    refusal = gettext("You do not have permission to access the admin.")
+    # Django's message storage has no public way to take one message back: its loaded list is edited in place.
+    loaded = messages.get_messages(request)._loaded_messages
+    loaded[:] = [message for message in loaded if str(message.message).strip() != refusal]  # Wagtail pads it
 
 
 def no_shared_passwords(request, *args, **kwargs):
