@@ -157,7 +157,7 @@ def test_log_in_requests_are_rate_limited_per_address(client, db):
     assert "Слишком много попыток" in client.post("/accounts/login/", {}).content.decode()
 
 
-def test_wagtail_admin_login_goes_through_the_rate_limited_form(client):
+def test_wagtail_admin_login_goes_through_the_rate_limited_form(client, db):
     response = client.get("/admin/login/?next=/admin/pages/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
