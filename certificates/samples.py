@@ -37,6 +37,7 @@ def sample_certificate_context(**overrides) -> dict:
         ],
         "qr_data_uri": placeholder_qr_data_uri(SAMPLE_VERIFICATION_URL),
         "verification_url": SAMPLE_VERIFICATION_URL,
+        "lookup_url": "https://lms.example.org/verify/",
         "logo_url": "",
         "background_url": "",
         "orientation": "landscape",

@@ -390,6 +390,8 @@ def certificate_context(certificate: Certificate) -> dict:
         "issue_date_text": facts.get("issued_on", ""),
         "qr_data_uri": qr_data_uri(url),
         "verification_url": url,
+        # what the text under the QR code gives: the short check page, where the registry number is typed in
+        "lookup_url": settings.SITE_URL + reverse("certificates:lookup"),
         "orientation": template.orientation,
         **template_design(template),
     }

@@ -118,6 +118,8 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
         index.FilterField("format"), index.FilterField("enrolment_policy"),
     ]
 
+    # The admin lists a course's modules and lessons in the order learners meet them, not by last edit.
+    admin_default_ordering = "ord"
     parent_page_types = ["courses.ProgrammePage"]
     subpage_types = ["courses.CourseModulePage", "courses.LessonPage", "courses.QuizPage"]
 
@@ -148,6 +150,9 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
 
 class CourseModulePage(CachedViewRestrictionsMixin, Page):
     """A section of a course grouping its lessons; it has no page of its own."""
+
+    # The admin lists a course's modules and lessons in the order learners meet them, not by last edit.
+    admin_default_ordering = "ord"
 
     summary = models.TextField(_("summary"), blank=True)
 

@@ -23,6 +23,7 @@ RESPONSE_PREVIEW_CHARS = 200
 
 MULTICHOICE = "multichoice"
 TRUEFALSE = "truefalse"
+MATCHING = "matching"
 DESCRIPTION = "description"
 
 
@@ -45,6 +46,7 @@ class _Observations:
     version: int
     first_seen: tuple[int, int]
     answers: list[dict] = field(default_factory=list)  # answer texts of multichoice, from the frozen question
+    pair_questions: list[str] = field(default_factory=list)  # the rows of a matching question, in order
     attempts: int = 0
     fractions: list[float] = field(default_factory=list)
     pairs: list[tuple[float, float]] = field(default_factory=list)  # (fraction, percent on the other questions)
@@ -116,8 +118,22 @@ def _distribution(item: _Observations) -> tuple[list[tuple[object, int]], int]:
         return rows, unanswered
     if item.qtype == TRUEFALSE:
         return [(True, sum(1 for r in given if r is True)), (False, sum(1 for r in given if r is False))], unanswered
+    if item.qtype == MATCHING:
+        given = [_matching_named(response, item.pair_questions) for response in given]
     counts = Counter(_label(response) for response in given)
     return counts.most_common(TOP_RESPONSES), unanswered
+
+
+def _matching_named(response, rows: list[str]):
+    """A matching response with each row named by its question («Кемерово → 1918») instead of its index."""
+    if not isinstance(response, Mapping):
+        return response
+    named = []
+    for key, value in sorted(response.items(), key=lambda kv: int(kv[0]) if str(kv[0]).isdigit() else 10**6):
+        index = int(key) if str(key).isdigit() else None
+        row = rows[index] if index is not None and index < len(rows) and rows[index] else f"#{key}"
+        named.append(f"{_label(row)} → {value}")
+    return "; ".join(named)
 
 
 def analyse(attempts: Iterable[Mapping]) -> list[ItemRow]:
@@ -145,6 +161,8 @@ def analyse(attempts: Iterable[Mapping]) -> list[ItemRow]:
                 item = items[question_id] = _Observations(
                     name=question.get("name", ""), qtype=qtype, version=version,
                     first_seen=(attempt_index, slot_index), answers=list(question.get("answers") or []),
+                    pair_questions=[str(pair.get("question", "")) if isinstance(pair, Mapping) else ""
+                                    for pair in question.get("pairs") or []],
                 )
             elif version > item.version:  # the latest version names the question
                 item.name, item.version = question.get("name", item.name), version

@@ -94,3 +94,14 @@ def test_the_holder_is_emailed_the_link_once(completed):
     assert len(letters) == 1 and letters[0].to == [learner.email]
     assert services.verification_url(certificate.code) in letters[0].body
     assert services.certificate_notify_issued(certificate_id=certificate.pk) is False
+
+
+def test_the_check_address_under_the_qr_code_stands_on_one_line(completed, tmp_path):
+    learner, _course = completed
+    certificate = Certificate.objects.get(user=learner)
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(certificate.pdf.read())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    lookup = services.certificate_context(certificate)["lookup_url"]
+    assert any(lookup in line for line in text.splitlines()), text
+    assert certificate.code not in text  # the code is in the QR code only: no 32 characters broken over lines

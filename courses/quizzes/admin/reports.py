@@ -125,6 +125,15 @@ class QuizResultsReportView(SpreadsheetReportView):
 
 # --- Item analysis -----------------------------------------------------------------------------------------------
 
+def _with_course_titles(user: User, quizzes) -> list[QuizPage]:
+    """The quizzes, each with the title of its course (every course has its «Итоговый тест»): one query."""
+    courses = sorted(selectors.courses_managed_by(user).values_list("path", "title"), key=lambda row: -len(row[0]))
+    quizzes = list(quizzes)
+    for quiz in quizzes:
+        quiz.course_title = next((title for path, title in courses if quiz.path.startswith(path)), "")
+    return quizzes
+
+
 @require_GET
 def item_analysis(request):
     """?quiz=ID: the item analysis of one of the user's quizzes over its finished attempts; without it, a list of
@@ -135,7 +144,7 @@ def item_analysis(request):
     context = {"page_title": title, "header_title": title, "header_icon": "view"}
     quiz_id = request.GET.get("quiz")
     if not quiz_id:
-        context["quizzes"] = list(managed_quizzes(request.user).only("pk", "title", "path"))
+        context["quizzes"] = _with_course_titles(request.user, managed_quizzes(request.user).only("pk", "title", "path"))
         return render(request, "courses/admin/item_analysis.html", context)
     if not str(quiz_id).isdigit():
         raise Http404
@@ -146,5 +155,8 @@ def item_analysis(request):
 
     labels = dict(Question.Type.choices)
     rows = [(row, labels.get(row.qtype, row.qtype)) for row in analyse(attempts)]
-    context.update(quiz=quiz, attempts_count=len(attempts), rows=rows, header_title=f"{title}: {quiz.title}")
+    quiz = _with_course_titles(request.user, [quiz])[0]
+    context.update(quiz=quiz, attempts_count=len(attempts), rows=rows,
+                   header_title=f"{title}: {quiz.title} ({quiz.course_title})" if quiz.course_title
+                   else f"{title}: {quiz.title}")
     return render(request, "courses/admin/item_analysis.html", context)

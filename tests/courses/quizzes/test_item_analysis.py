@@ -95,3 +95,15 @@ def test_the_latest_version_names_the_question_and_nothing_is_empty():
     rows = analyse([attempt([1], ["x"], [SHORT]), attempt([0], ["y"], [renamed])])
     assert rows[0].name == "Город (новая редакция)"
     assert analyse([]) == []
+
+
+def test_matching_responses_name_their_rows_not_their_indexes():
+    matching = {"question_id": 14, "version": 1, "marks": "1.00", "question": {
+        "type": "matching", "name": "Города и годы",
+        "pairs": [{"question": "Кемерово", "answer": "1918"}, {"question": "Новокузнецк", "answer": "1931"},
+                  {"question": "", "answer": "1925"}]}}
+    rows = analyse([{"questions": [matching], "answers": {"0": response}, "grades": {"0": 1}}
+                    for response in ({"0": "1918", "1": "1931"}, {"1": "1931", "0": "1918"},
+                                     {"0": "1931", "1": "1918"})])
+    assert rows[0].distribution == [("Кемерово → 1918; Новокузнецк → 1931", 2),
+                                    ("Кемерово → 1931; Новокузнецк → 1918", 1)]

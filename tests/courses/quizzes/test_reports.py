@@ -151,8 +151,12 @@ def test_item_analysis_numbers(client, setup, trainer, other_quiz):  # noqa: F81
     assert rows["truefalse"].distribution == [(True, 2), (False, 2)]
     assert rows["shortanswer"].distribution == [("Кемерово", 2), ("Томск", 2)]
     assert rows["multichoice"].name == "Стандарт"
-    # Without a quiz: a list of the trainer's own quizzes.
-    assert client.get(ANALYSIS).context["quizzes"] == [page]
+    # Without a quiz: a list of the trainer's own quizzes, each named with its course (every course has its
+    # «Итоговый тест», and four links of the same name told nobody which was which).
+    listing = client.get(ANALYSIS)
+    assert listing.context["quizzes"] == [page]
+    assert f">{course.title}: {page.title}</a>" in listing.content.decode()
+    assert f"{page.title} ({course.title})" in response.content.decode()
 
 
 def test_item_analysis_of_a_forged_quiz_is_not_found(client, setup, trainer, other_quiz):  # noqa: F811
