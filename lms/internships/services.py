@@ -129,21 +129,29 @@ def _notify_status(booking: Booking) -> None:
 
 # --- Requests --------------------------------------------------------------------------------------------------------
 
-def _check_person_free(user: User, session: Session, *, exclude_booking: int | None = None) -> None:
-    """One active booking per topic, and no two sessions of one person on the same days and hours."""
+def _check_person_free(user: User, session: Session, *, exclude_booking: int | None = None,
+                       actor: User | None = None) -> None:
+    """One active booking per topic, and no two sessions of one person on the same days and hours. The refusal
+    speaks to the person, or about them when someone else (their library head, an administrator) acts."""
+    about_other = actor is not None and actor.pk != user.pk
     mine = Booking.objects.filter(user=user, status__in=Booking.ACTIVE).exclude(pk=exclude_booking)
     if mine.filter(topic=session.topic_id).exists():
+        if about_other:
+            raise BookingError(_("%(name)s already has a booking on this topic.") % {"name": user.full_name})
         raise BookingError(_("You already have a booking on this topic."))
     clash = mine.filter(
         session__start_date__lte=session.end_date, session__end_date__gte=session.start_date,
         session__day_starts__lt=session.day_ends, session__day_ends__gt=session.day_starts,
     ).exclude(session__status=SessionStatus.CANCELLED).select_related("session__topic").first()
     if clash:
+        if about_other:
+            raise BookingError(_("This session overlaps the booking of %(name)s for «%(other)s».")
+                               % {"name": user.full_name, "other": clash.session})
         raise BookingError(_("This session overlaps your booking «%(other)s».") % {"other": clash.session})
 
 
 def _new_booking(*, user: User, session: Session, actor: User, status_with_seat: str, note: str = "") -> Booking:
-    _check_person_free(user, session)
+    _check_person_free(user, session, actor=actor)
     municipality_id = user.library.municipality_id if user.library_id else None
     has_seat = seat_free_for(session, municipality_id, seats_taken(session))
     now = timezone.now()
@@ -155,6 +163,8 @@ def _new_booking(*, user: User, session: Session, actor: User, status_with_seat:
                 queued_at=None if has_seat else now, reason=note,
             )
     except IntegrityError:  # the partial unique index: a concurrent request of the same person won
+        if actor.pk != user.pk:
+            raise BookingError(_("%(name)s already has a booking on this topic.") % {"name": user.full_name}) from None
         raise BookingError(_("You already have a booking on this topic.")) from None
     _created(booking, actor=actor, note=note)
     _notify_status(booking)
@@ -203,7 +213,7 @@ def booking_add(*, admin: User, user: User, session: Session, over_capacity: boo
             raise BookingError(_("The session is full. Tick «beyond capacity» to add the person anyway."))
         if not note.strip():
             raise BookingError(_("Say why the person is added beyond capacity."))
-        _check_person_free(user, session)
+        _check_person_free(user, session, actor=admin)
         booking = Booking.objects.create(user=user, session=session, topic=session.topic,
                                          municipality_id=municipality_id, status=Status.APPROVED, created_by=admin,
                                          over_capacity=True, reason=note)

@@ -76,6 +76,22 @@ def test_learner_cannot_nominate_and_head_only_own_staff(client):
     assert own.last_name in staff_page
 
 
+def test_the_head_is_offered_only_staff_without_a_booking_and_told_about_them_in_the_third_person(client):
+    library = LibraryFactory()
+    head = UserFactory(role=Role.LIBRARY_HEAD, library=library)
+    booked = UserFactory(library=library, last_name="Зайцева", first_name="Ольга", patronymic="Ивановна")
+    free = UserFactory(library=library)
+    session = SessionFactory()
+    services.booking_request(user=booked, session=session)
+    client.force_login(head)
+    page = client.get(reverse("internships:session", args=[session.pk])).content.decode()
+    assert f'value="{free.pk}"' in page and f'value="{booked.pk}"' not in page
+    response = client.post(reverse("internships:nominate", args=[session.pk]), {"user": booked.pk}, follow=True)
+    text = response.content.decode()
+    assert "У сотрудника Зайцева Ольга Ивановна уже есть заявка на эту тему." in text
+    assert "У вас уже есть заявка" not in text
+
+
 def test_invitation_ics_parses_and_updates_with_same_uid_and_higher_sequence(client):
     admin = UserFactory(role=Role.ADMINISTRATOR)
     learner = UserFactory()
