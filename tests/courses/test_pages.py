@@ -179,3 +179,16 @@ def test_a_lesson_previewed_before_it_is_published_keeps_nothing(client, program
     assert "Черновик урока" in shown and f'href="{course.url}"' in shown
     generation, kept = content_cache.read(f"content:lesson-nav:{draft.get_site().pk}:{draft.pk}")
     assert kept is None
+
+
+@pytest.mark.parametrize("hours,years,expected", [
+    (72, 3, "За 3 года библиотекарю нужно набрать 72 академических часа."),
+    (25, 5, "За 5 лет библиотекарю нужно набрать 25 академических часов."),
+    (21, 1, "За 1 год библиотекарю нужно набрать 21 академический час."),
+])
+def test_the_programme_states_its_quota_with_both_numbers_declined(client, db, hours, years, expected):
+    from tests.factories import courses as pages_factory
+
+    programme = pages_factory.programme(title="Программа", slug="prog", expected_hours=hours, period_years=years,
+                                        aims="<p>Цели программы</p>")
+    assert expected in " ".join(client.get(programme.url).content.decode().split())
