@@ -195,7 +195,7 @@ def test_the_printed_logins_work_and_a_certificate_without_its_pdf_is_rendered_o
     assert certificate.pdf.name == stored
     revoked = Certificate.objects.exclude(pk=certificate.pk).first()
     certificate_revoke(certificate=revoked, reason="Выдан по ошибке", actor=revoked.user)
-    assert client.get(f"/verify/{revoked.code}/pdf/").status_code == 404  # a revoked document is not rendered
+    assert client.get(f"/verify/{revoked.code}/pdf/").status_code == 410  # a revoked document is not rendered
     revoked.refresh_from_db()
     assert not revoked.pdf
     admin = Client()
