@@ -127,12 +127,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (also backs rate limits) -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Several deployments (or the parallel workers of the test suite) on one Redis database: each its own prefix, and
+# clearing a cache removes only its keys (lms/redis_cache.py).
+CACHE_KEY_PREFIX = env.str("DJANGO_CACHE_KEY_PREFIX", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": CACHE_KEY_PREFIX},
         # Wagtail looks image renditions up here before asking the database (one lookup per image shown).
         "renditions": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL,
-                       "KEY_PREFIX": "renditions", "TIMEOUT": 60 * 60 * 24},
+                       "KEY_PREFIX": ":".join(filter(None, [CACHE_KEY_PREFIX, "renditions"])),
+                       "TIMEOUT": 60 * 60 * 24},
     }
     # Sessions are read from Redis on every request and written through to the database, so a flushed cache
     # logs nobody out.
