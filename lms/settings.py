@@ -12,6 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.log import DEFAULT_LOGGING
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -126,12 +127,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (also backs rate limits) -----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Several deployments (or the parallel workers of the test suite) on one Redis database: each its own prefix, and
+# clearing a cache removes only its keys (lms/redis_cache.py).
+CACHE_KEY_PREFIX = env.str("DJANGO_CACHE_KEY_PREFIX", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL},
+        "default": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL,
+                    "KEY_PREFIX": CACHE_KEY_PREFIX},
         # Wagtail looks image renditions up here before asking the database (one lookup per image shown).
         "renditions": {"BACKEND": "lms.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL,
-                       "KEY_PREFIX": "renditions", "TIMEOUT": 60 * 60 * 24},
+                       "KEY_PREFIX": ":".join(filter(None, [CACHE_KEY_PREFIX, "renditions"])),
+                       "TIMEOUT": 60 * 60 * 24},
     }
     # Sessions are read from Redis on every request and written through to the database, so a flushed cache
     # logs nobody out.
@@ -154,6 +160,11 @@ PAGE_CACHE_ENABLED = PAGE_CACHE_SECONDS > 0
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # Without a broker, tasks run eagerly inside the request (development, demo, unit tests).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if CELERY_TASK_ALWAYS_EAGER and not CELERY_BROKER_URL:
+    # An eager task still takes a producer from Celery's pool (to serialise its arguments as a worker would get
+    # them), and without a broker URL that pool's connection is kombu's amqp:// default with no host: kombu warns
+    # «No hostname was supplied» on the console. The in-memory transport is named instead: nothing is ever sent.
+    CELERY_BROKER_WRITE_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -386,12 +397,23 @@ PERMISSIONS_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------
+# Django applies its DEFAULT_LOGGING first, which gives the `django` logger a console handler of its own for DEBUG;
+# its records also reach the root's, so in development every line of Django's was printed twice. Here `django`
+# has no handler: its records are printed once, by the root's (in production too, where Django's console handler
+# printed nothing; its mail_admins handler had nobody to write to, ADMINS being unset). Naming `django` resets its
+# children, so runserver's request lines (`django.server`) get Django's own handler and format back.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"django.server": {**DEFAULT_LOGGING["formatters"]["django.server"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {**DEFAULT_LOGGING["handlers"]["django.server"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {**DEFAULT_LOGGING["loggers"]["django.server"]},
         "django.db.backends": {"level": "INFO"},
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},

@@ -2,6 +2,8 @@
 # Installs what the project needs on Debian or Ubuntu: system packages (through apt when run as root,
 # otherwise a message naming them), a virtual environment in .venv with the project and its test extra.
 # Set WITH_BROWSER=1 to include Debian's Chromium for the browser tests.
+# When another apt-get holds the package manager's locks (on a fresh machine: the automatic updates at first
+# boot), waits for it: up to APT_LOCK_TIMEOUT seconds, 10 minutes by default (scripts/wait-for-apt.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,8 +37,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # Another apt-get (on a fresh machine: the automatic updates at first boot) may hold the locks: wait for it
+    # (APT_LOCK_TIMEOUT seconds at most, 10 minutes by default). Checked again before the install, which the
+    # updates may have started meanwhile; apt's own timeout covers the moment between the check and the install.
+    ./scripts/wait-for-apt.sh
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    ./scripts/wait-for-apt.sh
+    apt-get install -y -qq -o DPkg::Lock::Timeout="${APT_LOCK_TIMEOUT:-600}" --no-install-recommends \
+      "${missing[@]}" >/dev/null
   else
     echo "These system packages are missing: ${missing[*]}" >&2
     echo "Install them as root, then run this command again:" >&2

@@ -1,16 +1,48 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import PASSWORD, LibraryFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# "gw0", "gw1", ... in the processes of a parallel run (pytest-xdist, `-n`); "" in a serial run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _cache_keys_of_this_worker():
+    """Parallel workers share REDIS_URL's database (each has its own test database already: pytest-django names it
+    after the worker). Each worker keeps its keys under a prefix of its own, and `cache.clear()` then removes only
+    those (lms/redis_cache.py) instead of emptying the database under the other workers' feet (their rate-limit
+    counters, sessions, content generation). Done here, before any cache object exists; tests/integration gives the
+    same prefix to its Celery worker."""
+    if not XDIST_WORKER:
+        return
+    for config in settings.CACHES.values():
+        if config["BACKEND"] == "lms.redis_cache.ReusedClientRedisCache":
+            config["KEY_PREFIX"] = ":".join(filter(None, [XDIST_WORKER, config.get("KEY_PREFIX", "")]))
+    assert cache.key_prefix == settings.CACHES["default"].get("KEY_PREFIX", ""), "the cache was made before this"
+
+
+_cache_keys_of_this_worker()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_session(tmp_path_factory):
+    """Files the tests upload or generate (certificate PDFs, images, reports) go to a folder of this session (of
+    this worker, in a parallel run), not to the project's media/: workers do not see each other's files, and the
+    suite leaves nothing behind. Tests that want a folder of their own still set MEDIA_ROOT themselves."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media)):
+        yield media
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    # Rate-limit counters live in the cache; every test starts with none.
+    # Rate-limit counters live in the cache; every test starts with none (in a parallel run: none of this worker's).
     cache.clear()
     yield
     cache.clear()

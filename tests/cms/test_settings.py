@@ -102,3 +102,43 @@ def test_with_media_on_s3_the_policy_allows_the_storages_address():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.stdout.split() == ["https://s3.example.ru:9000", "https://s3.example.ru:9000"], result.stderr
+
+
+CONSOLE_PROBE = """
+import logging
+from lms.celery import app
+
+for name in ("django.request", "django.utils.autoreload", "django.server", "wagtail", "cms"):
+    logging.getLogger(name).warning("probe line of %s", name)
+
+def probe():
+    return "the eager task ran"
+
+print(app.task(name="console-probe")(probe).delay().get())
+"""
+
+
+def test_in_debug_the_console_shows_each_log_line_once_and_no_broker_warning():
+    """What a newcomer sees from scripts/demo.sh (DEBUG on, no broker, tasks eager): Django's loggers printed once
+    (not by Django's own DEBUG console handler as well as the root's), and an eager task creates no connection to
+    the default amqp:// broker (kombu: «No hostname was supplied»)."""
+    result = run_manage("shell", "-v", "0", "-c", CONSOLE_PROBE, env_overrides={"DJANGO_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "the eager task ran", result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    for name in ("django.request", "django.utils.autoreload", "wagtail", "cms"):
+        assert lines.count(f"probe line of {name}") == 1, result.stderr
+    # runserver's request lines: once, in Django's format ("[03/Dec/2026 14:37:22] "GET / HTTP/1.1" 200 2913").
+    server = [line for line in lines if line.endswith("probe line of django.server")]
+    assert len(server) == 1 and server[0].startswith("["), result.stderr
+    assert "No hostname was supplied" not in result.stdout + result.stderr
+    assert len(lines) == len(set(lines)), result.stderr
+
+
+def test_in_production_an_error_reaches_the_console_once():
+    code = "import logging; logging.getLogger('django.request').error('Internal Server Error: /probe/')"
+    result = run_manage("shell", "-v", "0", "-c", code, env_overrides={
+        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "lms.example.org",
+    })
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines().count("Internal Server Error: /probe/") == 1, result.stderr

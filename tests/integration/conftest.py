@@ -161,11 +161,13 @@ def _forget_queue(queue: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, tmp_path_factory):
+def celery_worker(django_db_setup, _media_of_this_session, tmp_path_factory):
     """A real `celery -A lms worker` on a queue of its own, using the test database pytest-django created.
 
     The test process publishes to the same queue through the `live_celery` fixture. The worker is stopped before
-    the test database is dropped (this fixture depends on `django_db_setup`).
+    the test database is dropped (this fixture depends on `django_db_setup`). In a parallel run each test worker
+    that needs one starts its own, with its test database, its cache prefix and its media folder; the tests that
+    use it are kept on one test worker (`xdist_group`), so a run starts one.
     """
     from django.db import connection
 
@@ -185,6 +187,8 @@ def celery_worker(django_db_setup, tmp_path_factory):
         DATABASE_URL=_database_url(connection.settings_dict),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_TASK_ALWAYS_EAGER="false",
+        DJANGO_CACHE_KEY_PREFIX=settings.CACHES["default"].get("KEY_PREFIX", ""),
+        DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         # django-environ drops the first slash of the path: four slashes make an absolute path.
         EMAIL_URL=f"filemail:///{mail_dir}",
         PYTHONUNBUFFERED="1",

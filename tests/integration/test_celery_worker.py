@@ -11,7 +11,8 @@ from lms.accounts.services import invitation_create
 from lms.accounts.tasks import send_invitation_task
 from tests.factories import LibraryFactory
 
-pytestmark = pytest.mark.integration
+# One Celery worker for the whole run: in a parallel run (--dist loadgroup) these tests go to one test worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("celery_worker")]
 
 LINK = re.compile(r"https?://\S+/accounts/invitation/(?P<token>[^/\s]+)/")
 

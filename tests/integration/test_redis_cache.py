@@ -38,3 +38,26 @@ def test_public_pages_are_stored_in_redis():
     course = pages.course(pages.programme())
     assert Client().get(course.url).headers["X-Page-Cache"] == "miss"
     assert Client().get(course.url).headers["X-Page-Cache"] == "hit"
+
+
+def test_a_prefixed_cache_clears_only_its_own_keys():
+    """Parallel test workers (and deployments) sharing one Redis database: each one's clear() leaves the others'."""
+    import uuid
+
+    from django.conf import settings
+
+    from lms.redis_cache import ReusedClientRedisCache
+
+    run = uuid.uuid4().hex[:8]
+    location = settings.CACHES["default"]["LOCATION"]
+    mine = ReusedClientRedisCache(location, {"KEY_PREFIX": f"it-{run}[a]"})  # glob characters are taken literally
+    mine_named = ReusedClientRedisCache(location, {"KEY_PREFIX": f"it-{run}[a]:renditions"})
+    other = ReusedClientRedisCache(location, {"KEY_PREFIX": f"it-{run}a"})
+    for each in (mine, mine_named, other):
+        each.set("counter", 1, 60)
+    try:
+        mine.clear()
+        assert (mine.get("counter"), mine_named.get("counter"), other.get("counter")) == (None, None, 1)
+    finally:
+        other.clear()
+    assert other.get("counter") is None
