@@ -89,28 +89,39 @@ def enrol_action(user, course: CoursePage, enrolment: Enrolment | None) -> str:
 def course_context(request, course: CoursePage) -> dict:
     enrolment = selectors.enrolment_for(request.user, course.pk)
     syllabus = selectors.course_syllabus(course)
-    items = {item.pk: item for module in syllabus for item in module.lessons}
-    first_lesson = next((m.lessons[0] for m in syllabus if m.lessons), None)
+    ordered = [item for module in syllabus for item in module.lessons]  # lessons and quizzes, in course order
+    items = {item.pk: item for item in ordered}
     action = enrol_action(request.user, course, enrolment)
     studying = action in ("active", "completed")
     done = selectors.completed_lesson_ids(enrolment)
     return {
         "syllabus": syllabus,
-        "lesson_count": len(items),
+        # the same count as «урок N из M» on the lesson pages: lessons only; quizzes are counted apart
+        "lesson_count": sum(1 for item in ordered if not getattr(item, "is_quiz", False)),
+        "quiz_count": sum(1 for item in ordered if getattr(item, "is_quiz", False)),
         "trainers": selectors.course_trainer_names(course),
         "enrolment": enrolment,
         "action": action,
         "done_ids": done,
         # which lessons are ticked, as a short key: learners at the same point share the rendered syllabus
         "syllabus_key": hashlib.blake2b(",".join(map(str, sorted(done))).encode(), digest_size=8).hexdigest(),
-        # the lesson where the learner stopped, from the syllabus (it is a live lesson of this course, or none)
-        "continue_lesson": (items.get(enrolment.last_lesson_id) if enrolment and enrolment.last_lesson_id else None)
-        or first_lesson,
+        "continue_lesson": _where_to_continue(ordered, done, enrolment.last_lesson_id if enrolment else None),
         # those who study the course see its lessons anyway; only the others need the (three-query) check
         "can_manage": not studying and services.user_can_manage_course(request.user, course),
         "lessons_linked": studying,
         "programme": selectors.page_parent(course),
     }
+
+
+def _where_to_continue(ordered: list, done: set[int], last_id: int | None):
+    """Where «Продолжить» leads: the first item not studied yet from the lesson the learner last opened on (that
+    lesson itself if it is not studied), else the first one not studied anywhere in the course, else the lesson
+    last opened (everything is studied), else the first item."""
+    last = next((index for index, item in enumerate(ordered) if item.pk == last_id), 0)
+    for item in [*ordered[last:], *ordered[:last]]:
+        if item.pk not in done:
+            return item
+    return ordered[last] if ordered else None
 
 
 def lesson_serve(request, lesson: LessonPage, *, super_serve, args, kwargs):

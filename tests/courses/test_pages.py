@@ -192,3 +192,28 @@ def test_the_programme_states_its_quota_with_both_numbers_declined(client, db, h
     programme = pages_factory.programme(title="Программа", slug="prog", expected_hours=hours, period_years=years,
                                         aims="<p>Цели программы</p>")
     assert expected in " ".join(client.get(programme.url).content.decode().split())
+
+
+def test_continue_leads_to_the_next_lesson_not_studied_and_counts_agree_with_the_lesson_pages(client, db):
+    from courses import services as course_services
+    from courses.models import QuizPage
+    from tests.factories import UserFactory
+    from tests.factories import courses as pages_factory
+
+    course = pages_factory.course(slug="order-course")
+    first, second, third = (pages_factory.lesson(course, title=f"Урок {n}") for n in (1, 2, 3))
+    course.add_child(instance=QuizPage(title="Итоговый тест", slug="final", live=True))
+    learner = UserFactory()
+    course_services.enrolment_self(user=learner, course=course)
+    client.force_login(learner)
+    client.get(first.url)  # opened (the last lesson opened) ...
+    course_services.lesson_complete(user=learner, lesson=first)  # ... and studied
+    response = client.get(course.url)
+    assert response.context["continue_lesson"].pk == second.pk  # not the lesson already studied
+    assert response.context["lesson_count"] == 3 and response.context["quiz_count"] == 1
+    lesson_page = client.get(second.url)
+    assert lesson_page.context["lesson_count"] == response.context["lesson_count"]  # «урок 2 из 3»
+    for lesson in (second, third):
+        client.get(lesson.url)
+        course_services.lesson_complete(user=learner, lesson=lesson)
+    assert client.get(course.url).context["continue_lesson"].title == "Итоговый тест"  # what is left
