@@ -66,3 +66,13 @@ def attempts_managed_by(user: User) -> QuerySet:
         under |= Q(quiz__path__startswith=path)
     return (Attempt.objects.filter(under).exclude(status=Attempt.Status.IN_PROGRESS)
             .select_related("user", "quiz").order_by("submitted_at", "pk"))
+
+
+def course_titles_by_path(user: User) -> dict[str, str]:
+    """The titles of the courses the user manages, by page path (one query), for `course_title_of`."""
+    return dict(courses_managed_by(user).values_list("path", "title"))
+
+
+def course_title_of(titles: dict[str, str], path: str) -> str:
+    """The title of the course a quiz (or an attempt's quiz) lies under, by its page path."""
+    return next((title for course_path, title in titles.items() if path.startswith(course_path)), "")

@@ -4,7 +4,6 @@ quiz results and item analysis reports (loaded by courses/wagtail_hooks.py)."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from courses.admin_menu import LEARNING_MENU_HOOK, CourseManagerMenuItem
@@ -19,7 +18,7 @@ class QuizOverrideViewSet(ModelViewSet):
     icon = "time"
     menu_label = _("Quiz overrides")
     menu_order = 70
-    add_to_admin_menu = False  # listed in the «Learning» menu by quiz_overrides_menu_item below
+    menu_hook = LEARNING_MENU_HOOK  # listed in the «Learning» menu (shown to those with a permission on overrides)
     copy_view_enabled = False
     form_fields = ["quiz", "user", "extra_minutes", "extra_attempts"]
     list_display = ["user", "quiz", "extra_minutes", "extra_attempts"]
@@ -30,28 +29,9 @@ class QuizOverrideViewSet(ModelViewSet):
         return QuizOverride.objects.select_related("quiz", "user")
 
 
-quiz_overrides = QuizOverrideViewSet("quiz_overrides")
-
-
 @hooks.register("register_admin_viewset")
 def register_quiz_overrides():
-    return quiz_overrides
-
-
-class ViewSetMenuItem(MenuItem):
-    def __init__(self, viewset, **kwargs):
-        self.viewset = viewset
-        super().__init__(viewset.menu_label, reverse(viewset.get_url_name("index")), icon_name=viewset.icon,
-                         **kwargs)
-
-    def is_shown(self, request):
-        return self.viewset.permission_policy.user_has_any_permission(request.user, ["add", "change", "delete",
-                                                                                     "view"])
-
-
-@hooks.register(LEARNING_MENU_HOOK)
-def quiz_overrides_menu_item():
-    return ViewSetMenuItem(quiz_overrides, order=70)
+    return QuizOverrideViewSet("quiz_overrides")
 
 
 @hooks.register("register_admin_urls")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
+
+from lms.accounts.selectors import staff_visible_to
 
 from .models import Booking, CalendarFeed, Interest, Session, Topic
 
@@ -141,3 +143,11 @@ def sessions_mentored_by(user) -> QuerySet[Session]:
     ids = Session.objects.filter(mentored_by(user)).values("pk")
     return (sessions_with_seats(Session.objects.filter(pk__in=ids).select_related("topic"))
             .exclude(status=Session.Status.CANCELLED).order_by("-start_date"))
+
+
+def nominable_staff(head, session: Session) -> QuerySet:
+    """The staff a library head may nominate for the session: their own people (not themselves) without an active
+    booking on its topic (booking_nominate refuses those: one active booking per topic)."""
+    booked = Booking.objects.filter(user=OuterRef("pk"), topic=session.topic_id, status__in=Booking.ACTIVE)
+    return (staff_visible_to(head).exclude(pk=head.pk).exclude(Exists(booked))
+            .order_by("last_name", "first_name"))

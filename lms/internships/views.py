@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.template.defaultfilters import date as date_filter
@@ -86,11 +85,7 @@ def session_page(request, pk: int):
     session.seats_free = max(session.capacity - taken, 0)
     staff = []
     if _is_head(request.user) and session.booking_is_open():
-        # only those who may still be nominated: no active booking on this topic yet
-        staff = list(staff_visible_to(request.user).exclude(pk=request.user.pk)
-                     .exclude(Exists(Booking.objects.filter(user=OuterRef("pk"), topic=session.topic_id,
-                                                            status__in=Booking.ACTIVE)))
-                     .order_by("last_name", "first_name"))
+        staff = list(selectors.nominable_staff(request.user, session))
     return render(request, "internships/session.html", {
         "session": session, "topic": session.topic, "mentors": shared["mentors"], "quotas": shared["quotas"],
         "days": shared["days"], "mine": Booking.Status(mine).label if mine else None, "staff": staff,

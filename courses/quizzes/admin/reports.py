@@ -127,10 +127,10 @@ class QuizResultsReportView(SpreadsheetReportView):
 
 def _with_course_titles(user: User, quizzes) -> list[QuizPage]:
     """The quizzes, each with the title of its course (every course has its «Итоговый тест»): one query."""
-    courses = sorted(selectors.courses_managed_by(user).values_list("path", "title"), key=lambda row: -len(row[0]))
+    titles = quiz_selectors.course_titles_by_path(user)
     quizzes = list(quizzes)
     for quiz in quizzes:
-        quiz.course_title = next((title for path, title in courses if quiz.path.startswith(path)), "")
+        quiz.course_title = quiz_selectors.course_title_of(titles, quiz.path)
     return quizzes
 
 
@@ -144,7 +144,8 @@ def item_analysis(request):
     context = {"page_title": title, "header_title": title, "header_icon": "view"}
     quiz_id = request.GET.get("quiz")
     if not quiz_id:
-        context["quizzes"] = _with_course_titles(request.user, managed_quizzes(request.user).only("pk", "title", "path"))
+        quizzes = managed_quizzes(request.user).only("pk", "title", "path")
+        context["quizzes"] = _with_course_titles(request.user, quizzes)
         return render(request, "courses/admin/item_analysis.html", context)
     if not str(quiz_id).isdigit():
         raise Http404

@@ -232,22 +232,14 @@ def question_import(request):
 
 # --- Essay grading -----------------------------------------------------------------------------------------------
 
-def _course_titles(user: User) -> dict[str, str]:
-    return dict(selectors.courses_managed_by(user).values_list("path", "title"))
-
-
-def _course_title(titles: dict[str, str], quiz_path: str) -> str:
-    return next((title for path, title in titles.items() if quiz_path.startswith(path)), "")
-
-
 @require_GET
 def essay_queue(request):
     _require_course_manager(request.user)
     attempts = quiz_selectors.attempts_managed_by(request.user).filter(status=Attempt.Status.NEEDS_GRADING)
     page = Paginator(attempts, 50).get_page(request.GET.get("p"))
-    titles = _course_titles(request.user)
+    titles = quiz_selectors.course_titles_by_path(request.user)
     for attempt in page:
-        attempt.course_title = _course_title(titles, attempt.quiz.path)
+        attempt.course_title = quiz_selectors.course_title_of(titles, attempt.quiz.path)
     return render(request, "courses/admin/quiz_essay_queue.html", _context(
         _("Essays to grade"), "edit", page=page,
     ))
@@ -289,5 +281,6 @@ def essay_grade(request, pk: int):
                        "grade": grade, "marks": entry.get("marks"), "form": form})
     return render(request, "courses/admin/quiz_essay_grade.html", _context(
         _("Grade essays"), "edit", attempt=attempt, essays=essays,
-        course_title=_course_title(_course_titles(request.user), attempt.quiz.path),
+        course_title=quiz_selectors.course_title_of(quiz_selectors.course_titles_by_path(request.user),
+                                                    attempt.quiz.path),
     ))
