@@ -10,7 +10,8 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from lms.accounts.roles import Role, role_permissions_extend
-        from lms.accounts.signals import staff_profile_saved
+        from lms.accounts.signals import staff_deactivated, staff_profile_saved
+        from lms.libraries.signals import library_participation_changed
 
         from . import receivers
         from .completion import register_progress_contribution
@@ -24,6 +25,9 @@ class CoursesConfig(AppConfig):
         ])
         register_progress_contribution("quiz", quiz_progress)
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
+        staff_deactivated.connect(receivers.on_staff_deactivated, dispatch_uid="courses.close_on_deactivation")
+        library_participation_changed.connect(receivers.on_library_participation_changed,
+                                              dispatch_uid="courses.rules_on_library")
         page_published.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,
                                dispatch_uid="courses.recount_on_publish")
         page_unpublished.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,

@@ -52,7 +52,7 @@ def reminders_due(*, today=None) -> list[tuple[int, str, str]]:
     """The reminders to send today: (enrolment id, kind, key); the key carries the due date, so each goes once."""
     today = today or timezone.localdate()
     plan = []
-    active = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, due_date__isnull=False)
+    active = Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, due_date__isnull=False, user__is_active=True)
     for kind, days in (("due_7", 7), ("due_1", 1)):
         for pk, due in active.filter(due_date=today + timedelta(days=days)).values_list("pk", "due_date"):
             plan.append((pk, kind, f"{pk}:{kind}:{due.isoformat()}"))

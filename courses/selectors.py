@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 from lms import content_cache
 from lms.accounts.models import User
 from lms.fixed_queries import FixedQuery
+from lms.libraries.selectors import evbk_participation
 
 from .models import (
     CourseModulePage,
@@ -295,10 +296,11 @@ def staff_matching(
     position_contains: str = "",
 ) -> QuerySet[User]:
     """Active staff (people with a library) meeting the conditions of a mandatory rule or a group enrolment.
-    A library includes its branches."""
+    A library includes its branches; Э(В)БК participation is the directory's one rule (branches of a participant
+    system take part), the same as for internship requirements."""
     people = User.objects.filter(is_active=True, library__isnull=False)
     if evbk_only:
-        people = people.filter(library__evbk_participant=True)
+        people = people.filter(evbk_participation("library__"))
     if library_id:
         people = people.filter(Q(library_id=library_id) | Q(library__parent_id=library_id))
     if municipality_id:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
@@ -249,6 +249,34 @@ def assignment_rules_apply_for_user(*, user: User) -> int:
                              due_date=rule_due_date(rule, user))
             count += not settled
     return count
+
+
+def assignment_rules_apply_for_library(*, library_id: int) -> int:
+    """Apply every active rule to the staff of a library and of its branches (the library's Э(В)БК participation or
+    parent system changed). Idempotent. Returns how many courses were newly assigned."""
+    count = 0
+    here = Q(library_id=library_id) | Q(library__parent_id=library_id)
+    for rule in AssignmentRule.objects.filter(is_active=True).select_related("course"):
+        people = rule_matching_users(rule).filter(here)
+        settled = set(Enrolment.objects.filter(course_id=rule.course_id, user__in=people,
+                                               status__in=(Status.ACTIVE, Status.COMPLETED))
+                      .values_list("user_id", flat=True))
+        for user in people.order_by("pk").iterator():
+            enrolment_create(user=user, course=rule.course, source=Source.MANDATORY, due_date=rule_due_date(rule, user))
+            count += user.pk not in settled
+    return count
+
+
+@transaction.atomic
+def enrolments_close_for_deactivated(*, user: User) -> int:
+    """A deactivated person owes nothing: their pending requests and unfinished courses are withdrawn (which frees
+    their seats, stops reminders and takes them out of overdue counts); completed courses and certificates stay.
+    Should the account be active again, the rules assign its courses anew and the lessons studied still count.
+    Returns how many enrolments were closed; an active person's are left alone."""
+    if user.is_active:
+        return 0
+    return (Enrolment.objects.filter(user=user, status__in=(Status.REQUESTED, Status.ACTIVE))
+            .update(status=Status.WITHDRAWN, decided_at=timezone.now()))
 
 
 # --- Progress and completion -------------------------------------------------------------------------------------

@@ -30,6 +30,19 @@ def apply_assignment_rules_for_user_task(user_id: int) -> int:
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
+def apply_assignment_rules_for_library_task(library_id: int) -> int:
+    return services.assignment_rules_apply_for_library(library_id=library_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=240)
+def close_enrolments_of_deactivated_task(user_id: int) -> int:
+    from lms.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=False).first()
+    return services.enrolments_close_for_deactivated(user=user) if user else 0  # active again: nothing to close
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
 def apply_assignment_rule_task(rule_id: int) -> int:
     rule = AssignmentRule.objects.select_related("course").filter(pk=rule_id).first()
     return services.assignment_rule_apply(rule=rule) if rule else 0

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.libraries.selectors import library_choices
@@ -51,7 +52,8 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             staff_import = services.staff_import_preview(
-                data=upload.read(_read_limit()), filename=upload.name, created_by=request.user
+                data=upload.read(_read_limit()), filename=upload.name, created_by=request.user,
+                deactivate_missing=form.cleaned_data["deactivate_missing"],
             )
         except services.AccountError as exc:
             form.add_error("file", str(exc))
@@ -71,8 +73,31 @@ def _read_limit() -> int:
 def import_preview(request, pk: int):
     staff_import = get_object_or_404(StaffImport, pk=pk, created_by=request.user)
     return render(request, "accounts/admin/import_preview.html", {
-        "staff_import": staff_import, **_header(_("Staff list: check before import"), "upload"),
+        "staff_import": staff_import, "summary": _plan_summary(staff_import),
+        **_header(_("Staff list: check before import"), "upload"),
     })
+
+
+def _plan_summary(staff_import: StaffImport) -> dict[str, str]:
+    """The headings of the preview's sections, with their counts in the right plural forms."""
+    plan = staff_import.plan
+    creations, updates = len(plan.get("creations", [])), len(plan.get("updates", []))
+    deactivations, skipped = len(plan.get("deactivations", [])), len(plan.get("skipped", []))
+    unchanged = plan.get("unchanged", 0)
+    return {
+        "creations": ngettext("%(count)d new person will be invited", "%(count)d new people will be invited",
+                              creations) % {"count": creations} if creations else _("No new people"),
+        "updates": ngettext("The data of %(count)d person will be updated",
+                            "The data of %(count)d people will be updated", updates) % {"count": updates}
+        if updates else _("No data to update"),
+        "deactivations": ngettext("%(count)d account will be deactivated", "%(count)d accounts will be deactivated",
+                                  deactivations) % {"count": deactivations}
+        if deactivations else _("No accounts to deactivate"),
+        "skipped": ngettext("%(count)d account will not be deactivated", "%(count)d accounts will not be deactivated",
+                            skipped) % {"count": skipped},
+        "unchanged": ngettext("%(count)d row without changes", "%(count)d rows without changes",
+                              unchanged) % {"count": unchanged},
+    }
 
 
 @invite_required
@@ -80,11 +105,15 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     staff_import = get_object_or_404(StaffImport, pk=pk, created_by=request.user)
     try:
-        count = services.staff_import_confirm(staff_import_id=staff_import.pk, confirmed_by=request.user)
+        services.staff_import_confirm(staff_import_id=staff_import.pk, confirmed_by=request.user)
     except services.AccountError as exc:
         messages.error(request, str(exc))
         return redirect("staff_import_preview", staff_import.pk)
-    messages.success(request, _("%(count)d people were invited.") % {"count": count})
+    staff_import.refresh_from_db()
+    messages.success(request, _("The staff list is imported. Invited: %(created)d, updated: %(updated)d, "
+                                "deactivated: %(deactivated)d.")
+                     % {"created": staff_import.created_count, "updated": staff_import.updated_count,
+                        "deactivated": staff_import.deactivated_count})
     return redirect("staff_list")
 
 

@@ -107,3 +107,9 @@ class InviteForm(ProfileFieldsMixin):
 class StaffImportForm(forms.Form):
     file = forms.FileField(label=_("Staff list (CSV or XLSX)"),
                            help_text=_("Columns: ФИО, E-mail, Библиотека, Должность. At most 5 MB."))
+    deactivate_missing = forms.BooleanField(
+        label=_("Deactivate the accounts of people of the listed libraries who are missing from the list"),
+        help_text=_("Only the libraries present in the file are concerned. Your own account and the accounts of "
+                    "administrators, trainers and library heads are never deactivated by a list. You will see "
+                    "everyone concerned before anything is changed."),
+        required=False)

@@ -133,7 +133,9 @@ class Invitation(models.Model):
 
 
 class StaffImport(models.Model):
-    """An uploaded staff list waiting for confirmation: the parsed rows and their problems, nothing created yet."""
+    """An uploaded staff list waiting for confirmation: the parsed rows and their problems, and the plan of what it
+    would change (lms.accounts.staff_sync: creations, updates old → new, deactivations, people skipped and why).
+    Nothing is written before confirmation."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Waiting for confirmation")
@@ -143,9 +145,14 @@ class StaffImport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     file_name = models.CharField(max_length=255)
     rows = models.JSONField(default=list)
+    deactivate_missing = models.BooleanField(
+        _("deactivate people of the listed libraries who are missing from the list"), default=False)
+    plan = models.JSONField(default=dict)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEW)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    deactivated_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,5 +164,10 @@ class StaffImport(models.Model):
         return sum(1 for row in self.rows if row.get("problems"))
 
     @property
+    def has_changes(self) -> bool:
+        return any(self.plan.get(key) for key in ("creations", "updates", "deactivations"))
+
+    @property
     def can_confirm(self) -> bool:
-        return self.status == self.Status.PREVIEW and bool(self.rows) and self.problem_count == 0
+        return (self.status == self.Status.PREVIEW and bool(self.rows) and self.problem_count == 0
+                and self.has_changes)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -18,8 +19,9 @@ from lms.libraries.models import Library
 
 from .models import Invitation, StaffImport, User, hash_token, normalize_email
 from .roles import Role, role_group
-from .signals import staff_profile_saved
+from .signals import staff_deactivated, staff_profile_saved
 from .staff_import import StaffFileError, parse_staff_rows, read_table
+from .staff_sync import plan_build, plan_signature
 
 
 class AccountError(Exception):
@@ -236,26 +238,65 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 # --- Staff import ------------------------------------------------------------------------------------------------
 
-def staff_import_preview(*, data: bytes, filename: str, created_by: User) -> StaffImport:
-    """Read the file and keep its rows and problems for review. Creates no person.
+def staff_import_preview(*, data: bytes, filename: str, created_by: User, deactivate_missing: bool = False
+                         ) -> StaffImport:
+    """Read the file and keep its rows, their problems and the plan of what it would change (creations, updates
+    field by field, deactivations and who is skipped) for review. Writes no person.
 
     Raises AccountError when the file as a whole cannot be read.
     """
     try:
         table = read_table(data=data, filename=filename)
-        rows = parse_staff_rows(
-            table=table,
-            registered=lambda emails: set(User.objects.filter(email__in=emails).values_list("email", flat=True)),
-        )
+        rows = [row.as_dict() for row in parse_staff_rows(table=table)]
     except StaffFileError as exc:
         raise AccountError(str(exc)) from exc
-    return StaffImport.objects.create(
-        created_by=created_by, file_name=filename[:255], rows=[row.as_dict() for row in rows]
-    )
+    plan = {} if any(row["problems"] for row in rows) else plan_build(
+        rows=rows, deactivate_missing=deactivate_missing, importer_id=created_by.pk)
+    return StaffImport.objects.create(created_by=created_by, file_name=filename[:255], rows=rows, plan=plan,
+                                      deactivate_missing=deactivate_missing)
+
+
+def _row_failed(row: dict, message: str) -> AccountError:
+    return AccountError(_("Line %(line)d (%(email)s): %(problem)s Nothing was imported.")
+                        % {"line": row["line"], "email": row["email"], "problem": message})
+
+
+def _staff_row_apply(row: dict, user: User | None, library: Library | None, confirmed_by: User) -> None:
+    if library is None or not library.is_active:
+        raise _row_failed(row, _("the library is no longer in the directory; upload the list again."))
+    try:
+        with transaction.atomic():
+            if user is None:
+                _invite_new_user(email=row["email"], last_name=row["last_name"], first_name=row["first_name"],
+                                 patronymic=row["patronymic"], library=library, position=row["position"],
+                                 invited_by=confirmed_by, role=Role.LEARNER)
+                return
+            user.last_name, user.first_name, user.patronymic = row["last_name"], row["first_name"], row["patronymic"]
+            user.position, user.library, user.is_active = row["position"], library, True
+            user.save(update_fields=["last_name", "first_name", "patronymic", "position", "library", "is_active"])
+            _announce_profile_saved(user)
+    except (IntegrityError, ValidationError) as exc:
+        raise _row_failed(row, _("the person could not be saved.")) from exc
+
+
+def _staff_deactivate(user: User) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    # A link not yet used would let the person in again: it stops working.
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now(), token_hash=None)
+    _announce_deactivated(user)
+
+
+def _announce_deactivated(user: User) -> None:
+    user_id = user.pk
+    transaction.on_commit(lambda: staff_deactivated.send(sender=User, user_id=user_id))
 
 
 def staff_import_confirm(*, staff_import_id: int, confirmed_by: User) -> int:
-    """Create everyone in the list, or no one. Checks the rows again: the directory or the users may have changed."""
+    """Apply the previewed plan whole, or nothing: create the new people, update the known ones, deactivate the
+    missing ones if asked. The plan is computed again first and must be the one shown (people or the directory may
+    have changed meanwhile); a row that fails names itself and rolls everything back. Returns how many people
+    changed."""
     try:
         with transaction.atomic():
             staff_import = StaffImport.objects.select_for_update().get(pk=staff_import_id)
@@ -263,26 +304,42 @@ def staff_import_confirm(*, staff_import_id: int, confirmed_by: User) -> int:
                 raise AccountError(_("This list has already been imported."))
             if staff_import.problem_count:
                 raise AccountError(_("Fix the problems in the file and upload it again: nothing was imported."))
-            libraries = Library.objects.in_bulk([row["library_id"] for row in staff_import.rows])
-            emails = [row["email"] for row in staff_import.rows]
-            if User.objects.filter(email__in=emails).exists():
-                raise AccountError(_("Some people of the list have registered meanwhile. Upload the list again."))
-            for row in staff_import.rows:
-                library = libraries.get(row["library_id"])
-                if library is None or not library.is_active:
-                    raise AccountError(_("A library of the list is no longer in the directory. Upload the list again."))
-                _invite_new_user(
-                    email=row["email"], last_name=row["last_name"], first_name=row["first_name"],
-                    patronymic=row["patronymic"], library=library, position=row["position"],
-                    invited_by=confirmed_by, role=Role.LEARNER,
-                )
+            if not staff_import.has_changes:
+                raise AccountError(_("No changes: the platform already matches this list."))
+            rows = staff_import.rows
+            plan = plan_build(rows=rows, deactivate_missing=staff_import.deactivate_missing,
+                              importer_id=staff_import.created_by_id)
+            if plan_signature(plan) != plan_signature(staff_import.plan):
+                raise AccountError(_("The staff changed since the list was checked (someone registered or was "
+                                     "edited meanwhile). Nothing was imported: upload the list again."))
+            libraries = Library.objects.in_bulk({row["library_id"] for row in rows})
+            updated = {item["line"] for item in plan["updates"]}
+            created = {item["line"] for item in plan["creations"]}
+            people = User.objects.select_for_update().in_bulk([item["user_id"] for item in plan["updates"]])
+            user_of_line = {item["line"]: people[item["user_id"]] for item in plan["updates"]}
+            for row in rows:  # in the file's order, so that the first failing row is the one named
+                if row["line"] in created or row["line"] in updated:
+                    _staff_row_apply(row, user_of_line.get(row["line"]), libraries.get(row["library_id"]),
+                                     confirmed_by)
+            for user in User.objects.select_for_update().filter(pk__in=[p["user_id"] for p in plan["deactivations"]]):
+                _staff_deactivate(user)
             staff_import.status = StaffImport.Status.DONE
             staff_import.confirmed_at = timezone.now()
-            staff_import.created_count = len(staff_import.rows)
-            staff_import.save(update_fields=["status", "confirmed_at", "created_count"])
-            return staff_import.created_count
+            staff_import.created_count, staff_import.updated_count = len(created), len(updated)
+            staff_import.deactivated_count = len(plan["deactivations"])
+            staff_import.save(update_fields=["status", "confirmed_at", "created_count", "updated_count",
+                                             "deactivated_count"])
+            return len(created) + len(updated) + len(plan["deactivations"])
     except IntegrityError as exc:
         raise AccountError(_("Some people of the list have registered meanwhile. Upload the list again.")) from exc
+
+
+def user_admin_saved(*, user: User) -> None:
+    """An administrator created or edited a person in the admin's user screens: the higher layers apply their rules
+    to the person again (position, library), or close what a deactivated person still owes."""
+    _announce_profile_saved(user)
+    if not user.is_active:
+        _announce_deactivated(user)
 
 
 # --- Personal data -----------------------------------------------------------------------------------------------

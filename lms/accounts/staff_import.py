@@ -1,4 +1,5 @@
-"""Reading a staff list (CSV or XLSX) into rows with their problems. Writes nothing.
+"""Reading a staff list (CSV or XLSX) into rows with their problems. Writes nothing. A person is matched by e-mail:
+a new address is a new person, a known one is an update of that person (see staff_sync.py).
 
 Columns (header row, any order, case-insensitive): «ФИО» — or «Фамилия», «Имя», «Отчество» —, «E-mail»,
 «Библиотека» (full or short name, or the directory code), «Должность».
@@ -9,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -180,13 +180,9 @@ def _library_key(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace('"', "«").lower().split())
 
 
-def parse_staff_rows(
-    *, table: list[list[str]], registered: Callable[[set[str]], set[str]]
-) -> list[StaffRow]:
-    """Turn the table into rows, each with the problems that would stop it from being imported.
-
-    `registered` gets the file's addresses and returns those that already have an account (one query).
-    """
+def parse_staff_rows(*, table: list[list[str]]) -> list[StaffRow]:
+    """Turn the table into rows, each with the problems that would stop it from being imported. An address that
+    already has an account is no problem: that person's data is updated (lms.accounts.staff_sync)."""
     from .models import normalize_email
 
     non_empty = [(number, row) for number, row in enumerate(table, start=1) if any(cell.strip() for cell in row)]
@@ -201,10 +197,6 @@ def parse_staff_rows(
         raise StaffFileError(_("At most %(max)d people per file.") % {"max": MAX_ROWS})
 
     libraries = _library_index()
-    email_index = mapping["email"]
-    existing_emails = registered({
-        normalize_email(cells[email_index]) for _line, cells in body if email_index < len(cells)
-    })
     seen_emails: dict[str, int] = {}
     rows = []
     for line, cells in body:
@@ -247,8 +239,6 @@ def parse_staff_rows(
                     row.problems.append(
                         _("Duplicate e-mail: the same address is on line %(line)d.") % {"line": seen_emails[row.email]}
                     )
-                elif row.email in existing_emails:
-                    row.problems.append(_("A person with this e-mail is already registered."))
                 seen_emails.setdefault(row.email, line)
 
         row.library_text = cell("library")

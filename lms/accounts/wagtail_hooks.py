@@ -49,3 +49,13 @@ def password_change_item(request):
     """Wagtail's own password form is off (one door in: allauth's, rate-limited); the account page points there."""
     return {"url": reverse("account_change_password"), "label": _("Change password"),
             "help_text": _("The password is changed on the site's own page, the same for every role.")}
+
+
+@hooks.register("after_create_user")
+@hooks.register("after_edit_user")
+def rules_after_admin_saves_user(request, user):
+    """An administrator changed a person in Wagtail's user screens (position, library, active): the higher layers'
+    rules (mandatory courses) are applied to the person again, or a deactivated person's open courses closed."""
+    from . import services
+
+    services.user_admin_saved(user=user)

@@ -19,6 +19,7 @@ from lms import content_cache
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 from lms.libraries.models import Library
+from lms.libraries.selectors import evbk_participation
 
 from .models import Booking, Requirement
 
@@ -45,7 +46,7 @@ def requirement_covers(requirement: Requirement, named: list[int], subtree: list
     if named:
         return q & Q(pk__in=named)
     if requirement.evbk_only:
-        q &= Q(library__evbk_participant=True) | Q(library__parent__evbk_participant=True)
+        q &= evbk_participation("library__")
     if requirement.municipality_id:
         q &= Q(library__municipality_id=requirement.municipality_id)
     if subtree is not None:
