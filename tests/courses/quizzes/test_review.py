@@ -351,3 +351,30 @@ def test_existing_quizzes_keep_what_they_showed(db):
         False, False, False)
     assert page.review_correctness_after_close and page.review_general_feedback_later
     assert page.review_overall_feedback_after_submit and not page.review_answers_later
+
+
+def test_an_administrator_sets_the_review_options_and_overall_feedback_in_the_admin(client, db):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    _course, page, _learner = build(slug="admin-edit")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/pages/{page.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert "review_overall_feedback_later" in form and "feedback_bands-TOTAL_FORMS" in form
+    slots = [{"id": slot.pk, "question": slot.question_id, "marks": str(slot.marks), "ORDER": str(order)}
+             for order, slot in enumerate(page.slots.order_by("sort_order"))]
+    data = nested_form_data({
+        "title": page.title, "slug": page.slug, "intro": rich_text(""),
+        "slots": inline_formset(slots, initial=len(slots)), "draws": inline_formset([]),
+        "feedback_bands": inline_formset([{"min_percent": "90", "text": "Отлично!", "ORDER": "0"}]),
+        "comments": inline_formset([]),
+        "pass_percent": "60", "attempts_allowed": "0", "attempt_delay_minutes": "0", "grading_method": "highest",
+        "questions_per_page": "5", "is_required": "on",
+        "review_responses_after_submit": "on", "review_answers_after_close": "on", "action-publish": "publish",
+    })
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page.refresh_from_db()
+    assert page.review_responses_after_submit and page.review_answers_after_close
+    assert not page.review_score_after_submit and not page.review_overall_feedback_later
+    assert (Decimal(90), "Отлично!") in [(band.min_percent, band.text) for band in page.feedback_bands.all()]
