@@ -256,7 +256,9 @@ class QuizFeedbackBand(Orderable):
 
     quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="feedback_bands")
     min_percent = models.DecimalField(_("from, %"), max_digits=5, decimal_places=2, default=0,
-                                      validators=[MinValueValidator(0), MaxValueValidator(100)])
+                                      validators=[MinValueValidator(0), MaxValueValidator(100)],
+                                      help_text=_("Shown to an attempt that scored at least this; the highest "
+                                                  "boundary reached wins."))
     text = models.TextField(_("feedback"))
 
     panels = [FieldPanel("min_percent"), FieldPanel("text")]

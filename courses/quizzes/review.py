@@ -83,6 +83,12 @@ def number_text(value) -> str:
     return "0" if text in ("-0", "") else text.replace(".", ",")
 
 
+def exact_number_text(value) -> str:
+    """A number as given (a numerical question's answer, 0,001 or 1920), with a decimal comma."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}".replace(".", ",")
+
+
 def marks_text(obtained, total) -> str:
     """«1 из 2 баллов», «0,5 из 1 балла»: the plural form follows the total (a fraction takes the form of one)."""
     return ngettext("%(obtained)s of %(total)s mark", "%(obtained)s of %(total)s marks", _count(total)) % {
@@ -175,8 +181,8 @@ def _right_answers(question: dict) -> list[str]:
             if answer.get("value") is None or (answer.get("fraction") or 0) < 1:
                 continue
             tolerance = answer.get("tolerance") or 0
-            value = number_text(answer["value"])
-            right.append(f"{value} ± {number_text(tolerance)}" if tolerance else value)
+            value = exact_number_text(answer["value"])
+            right.append(f"{value} ± {exact_number_text(tolerance)}" if tolerance else value)
         return right
     return []
 

@@ -378,3 +378,12 @@ def test_an_administrator_sets_the_review_options_and_overall_feedback_in_the_ad
     assert page.review_responses_after_submit and page.review_answers_after_close
     assert not page.review_score_after_submit and not page.review_overall_feedback_later
     assert (Decimal(90), "Отлично!") in [(band.min_percent, band.text) for band in page.feedback_bands.all()]
+
+
+def test_numbers_are_written_with_a_decimal_comma():
+    assert (review.number_text(Decimal("0.5")), review.number_text(2), review.number_text(Decimal("1.125"))) == (
+        "0,5", "2", "1,13")
+    # a numerical question's right answer is shown as given, not rounded to marks' two decimals
+    assert review._right_answers({"type": "numerical", "answers": [
+        {"value": 0.001, "tolerance": 0.0005, "fraction": 1.0}, {"value": 5.0, "tolerance": 0, "fraction": 0.5},
+        {"value": None, "fraction": 0.0}]}) == ["0,001 ± 0,0005"]
