@@ -4,7 +4,7 @@ questions, per-person overrides and attempts. Models of the `courses` app (impor
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +89,23 @@ class Question(models.Model):
         return self.name
 
 
+# The review options of a quiz: what may be shown (the field's middle part) at which moment (its end).
+REVIEW_ITEMS = (
+    ("responses", _("The learner's answers")),
+    ("correctness", _("Whether correct")),
+    ("score", _("Marks")),
+    ("feedback", _("Specific feedback")),
+    ("general_feedback", _("General feedback")),
+    ("answers", _("Right answers")),
+    ("overall_feedback", _("Overall feedback")),
+)
+REVIEW_MOMENTS = (
+    ("after_submit", _("Review right after the attempt")),
+    ("later", _("Review later, while the quiz is open")),
+    ("after_close", _("Review after the quiz closes")),
+)
+
+
 class QuizPage(CachedViewRestrictionsMixin, Page):
     """A quiz in a course: fixed questions and/or random draws from the course's bank, with Moodle's settings."""
 
@@ -117,18 +134,47 @@ class QuizPage(CachedViewRestrictionsMixin, Page):
     is_required = models.BooleanField(_("required"), default=True,
                                       help_text=_("A passed required quiz counts toward the course's completion."))
     fold_yo = models.BooleanField(_("treat «ё» as «е» in short answers"), default=True)
-    # What the learner sees right after submitting, and after the quiz closes.
+    # Review options, as Moodle's: what the learner may see of a submitted attempt, at three moments: right after
+    # it (the first minutes, see courses/quizzes/review.py), later while the quiz is still open, after it closes.
+    # "score" is the marks (the attempt's and each question's), "answers" the right answers, "feedback" the
+    # feedback of the answers given (specific feedback).
+    review_responses_after_submit = models.BooleanField(_("the learner's answers, right after the attempt"),
+                                                        default=True)
+    review_correctness_after_submit = models.BooleanField(_("whether correct, right after the attempt"),
+                                                          default=True)
     review_score_after_submit = models.BooleanField(_("score, right after the attempt"), default=True)
-    review_answers_after_submit = models.BooleanField(_("right answers, right after the attempt"), default=False)
     review_feedback_after_submit = models.BooleanField(_("feedback, right after the attempt"), default=True)
+    review_general_feedback_after_submit = models.BooleanField(_("general feedback, right after the attempt"),
+                                                               default=True)
+    review_answers_after_submit = models.BooleanField(_("right answers, right after the attempt"), default=False)
+    review_overall_feedback_after_submit = models.BooleanField(_("overall feedback, right after the attempt"),
+                                                               default=True)
+    review_responses_later = models.BooleanField(_("the learner's answers, later while the quiz is open"),
+                                                 default=True)
+    review_correctness_later = models.BooleanField(_("whether correct, later while the quiz is open"), default=True)
+    review_score_later = models.BooleanField(_("score, later while the quiz is open"), default=True)
+    review_feedback_later = models.BooleanField(_("feedback, later while the quiz is open"), default=True)
+    review_general_feedback_later = models.BooleanField(_("general feedback, later while the quiz is open"),
+                                                        default=True)
+    review_answers_later = models.BooleanField(_("right answers, later while the quiz is open"), default=False)
+    review_overall_feedback_later = models.BooleanField(_("overall feedback, later while the quiz is open"),
+                                                        default=True)
+    review_responses_after_close = models.BooleanField(_("the learner's answers, after the quiz closes"),
+                                                       default=True)
+    review_correctness_after_close = models.BooleanField(_("whether correct, after the quiz closes"), default=True)
     review_score_after_close = models.BooleanField(_("score, after the quiz closes"), default=True)
-    review_answers_after_close = models.BooleanField(_("right answers, after the quiz closes"), default=True)
     review_feedback_after_close = models.BooleanField(_("feedback, after the quiz closes"), default=True)
+    review_general_feedback_after_close = models.BooleanField(_("general feedback, after the quiz closes"),
+                                                              default=True)
+    review_answers_after_close = models.BooleanField(_("right answers, after the quiz closes"), default=True)
+    review_overall_feedback_after_close = models.BooleanField(_("overall feedback, after the quiz closes"),
+                                                              default=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         InlinePanel("slots", heading=_("Fixed questions"), label=_("question")),
         InlinePanel("draws", heading=_("Random questions"), label=_("random draw")),
+        InlinePanel("feedback_bands", heading=_("Overall feedback"), label=_("grade boundary")),
     ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel([
@@ -140,11 +186,8 @@ class QuizPage(CachedViewRestrictionsMixin, Page):
             FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
             FieldRowPanel([FieldPanel("is_required"), FieldPanel("fold_yo")]),
         ], heading=_("Quiz settings")),
-        MultiFieldPanel([
-            FieldPanel("review_score_after_submit"), FieldPanel("review_answers_after_submit"),
-            FieldPanel("review_feedback_after_submit"), FieldPanel("review_score_after_close"),
-            FieldPanel("review_answers_after_close"), FieldPanel("review_feedback_after_close"),
-        ], heading=_("Review options")),
+        *[MultiFieldPanel([FieldPanel(f"review_{item}_{moment}", heading=label) for item, label in REVIEW_ITEMS],
+                          heading=heading) for moment, heading in REVIEW_MOMENTS],
     ]
 
     parent_page_types = ["courses.CoursePage", "courses.CourseModulePage"]
@@ -205,6 +248,24 @@ class QuizRandomDraw(Orderable):
     marks = models.DecimalField(_("marks each"), max_digits=5, decimal_places=2, default=1)
 
     panels = [FieldPanel("category"), FieldPanel("count"), FieldPanel("marks")]
+
+
+class QuizFeedbackBand(Orderable):
+    """Overall feedback: the text a learner whose attempt scored at least `min_percent` gets (the highest band
+    reached wins), as Moodle's grade boundaries."""
+
+    quiz = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="feedback_bands")
+    min_percent = models.DecimalField(_("from, %"), max_digits=5, decimal_places=2, default=0,
+                                      validators=[MinValueValidator(0), MaxValueValidator(100)],
+                                      help_text=_("Shown to an attempt that scored at least this; the highest "
+                                                  "boundary reached wins."))
+    text = models.TextField(_("feedback"))
+
+    panels = [FieldPanel("min_percent"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("overall feedback")
+        verbose_name_plural = _("overall feedback")
 
 
 class QuizOverride(models.Model):

@@ -26,6 +26,21 @@ def learner_attempt(user: User, attempt_id: int):
     return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
 
 
+def managed_attempt(user: User, attempt_id: int):
+    """A submitted attempt of a quiz in a course the user manages (a trainer of it, an administrator), with its quiz
+    and learner, for reviewing it in full; otherwise None. A fixed number of queries."""
+
+    return attempts_managed_by(user).filter(pk=attempt_id).first()
+
+
+def quiz_feedback_bands(quiz) -> list:
+    """The quiz's overall feedback by grade boundaries (one query)."""
+
+    from .models import QuizFeedbackBand
+
+    return list(QuizFeedbackBand.objects.filter(quiz=quiz).order_by("min_percent", "sort_order"))
+
+
 # --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
 
 def question_bank_category_paths(course: CoursePage) -> dict[int, str]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Attempt, QuizPage
 
+from . import review
 from . import selectors as quiz_selectors
 from . import services as quiz_rules
 
@@ -182,51 +183,29 @@ def attempt_submit(request, attempt_id: int):
 @never_cache
 @login_required
 def attempt_result(request, attempt_id: int):
-    attempt = _own_attempt(request, attempt_id)
-    if attempt.status == Attempt.Status.IN_PROGRESS:
+    # The learner sees their own attempt as the quiz's review options allow now; a trainer of the course (or an
+    # administrator) sees any learner's submitted attempt in full. Anyone else: "not found".
+    attempt = quiz_selectors.learner_attempt(request.user, attempt_id)
+    by_trainer = False
+    if attempt is None:
+        attempt = quiz_selectors.managed_attempt(request.user, attempt_id)
+        by_trainer = attempt is not None
+    if attempt is None or attempt.status == Attempt.Status.IN_PROGRESS:
         raise Http404
     quiz = attempt.quiz
-    closed = bool(quiz.closes_at and timezone.now() > quiz.closes_at)
-    show = {
-        "score": quiz.review_score_after_close if closed else quiz.review_score_after_submit,
-        "answers": quiz.review_answers_after_close if closed else quiz.review_answers_after_submit,
-        "feedback": quiz.review_feedback_after_close if closed else quiz.review_feedback_after_submit,
-    }
-    review = []
-    if show["answers"] or show["feedback"]:
-        review = [_review_item(attempt, index, show) for index in range(len(attempt.questions))]
-    return render(request, "courses/attempt_result.html",
-                  {"attempt": attempt, "quiz": quiz, "show": show, "review": review})
-
-
-def _review_item(attempt: Attempt, index: int, show: dict) -> dict:
-    from .grading import grade
-
-    entry = attempt.questions[index]
-    question = entry["question"]
-    response = attempt.answers.get(str(index))
-    result = None
-    if question["type"] not in ("essay", "description"):
-        graded = response
-        if question["type"] == "matching" and isinstance(response, dict):
-            graded = {int(k): v for k, v in response.items()}
-        result = grade(question, graded, fold_yo=attempt.quiz.fold_yo)
-    right = []
-    if show["answers"]:
-        if question["type"] in ("multichoice", "shortanswer"):
-            right = [a.get("text", "") for a in question.get("answers", []) if (a.get("fraction") or 0) > 0]
-        elif question["type"] == "truefalse":
-            right = ["Верно" if question.get("correct") else "Неверно"]
-        elif question["type"] == "numerical":
-            right = [str(a.get("value")) for a in question.get("answers", [])
-                     if a.get("value") is not None and (a.get("fraction") or 0) > 0]
-        elif question["type"] == "matching":
-            right = [f"{p.get('question')} — {p.get('answer')}" for p in question.get("pairs", [])
-                     if (p.get("question") or "").strip()]
-    return {
-        "number": index + 1, "text": question.get("text", ""), "kind": question["type"],
-        "fraction": attempt.grades.get(str(index)),
-        "right": right,
-        "feedback": (result.feedback if result and show["feedback"] else []),
-        "general_feedback": question.get("general_feedback", "") if show["feedback"] else "",
-    }
+    now = timezone.now()
+    moment = review.review_moment(quiz, attempt, now)
+    show = review.ReviewOptions.everything() if by_trainer else review.ReviewOptions.of(quiz, moment)
+    later = None
+    if not by_trainer and moment != review.AFTER_CLOSE and quiz.closes_at:
+        # What the learner will see once the quiz closes, when that is more than now.
+        if review.ReviewOptions.of(quiz, review.AFTER_CLOSE).adds_to(show):
+            later = quiz.closes_at
+    graded = attempt.status == Attempt.Status.FINISHED
+    return render(request, "courses/attempt_result.html", {
+        "attempt": attempt, "quiz": quiz, "show": show, "by_trainer": by_trainer, "later": later,
+        "score": review.marks_text(attempt.marks or 0, attempt.max_marks) if show.score and graded else "",
+        "overall_feedback": (review.overall_feedback(quiz_selectors.quiz_feedback_bands(quiz), attempt.percent)
+                             if show.overall_feedback and graded else ""),
+        "review": review.review_items(attempt, show) if show.per_question else [],
+    })
