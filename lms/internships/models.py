@@ -94,7 +94,7 @@ class Session(ClusterableModel):
     confirm_hours = models.PositiveSmallIntegerField(
         _("hours to confirm an offered seat"), default=48, validators=[MinValueValidator(1)])
     quota_release_at = models.DateTimeField(
-        _("kept seats go to the common queue at"), null=True, blank=True,
+        _("quotas hold until"), null=True, blank=True,
         help_text=_("Seats kept for municipalities that nobody has taken by then are offered to the queue in its "
                     "order. Empty: at the booking deadline."))
     # When the kept seats nobody had taken were handed to the common queue, and how many they were (services).

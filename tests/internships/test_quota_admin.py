@@ -64,7 +64,8 @@ def test_proposal_fills_the_quota_rows_explains_the_figures_and_saves_nothing(cl
     topki = SessionQuota.objects.create(session=session, municipality=owing["Топкинский муниципальный округ"],
                                         seats=3)
     page = client.get(reverse("internship_sessions:edit", args=[session.pk])).content.decode()
-    assert "Предложить квоты" in page and 'name="quota_proposal_seats" value="5"' in page  # the seats kept now, as the starting figure
+    # the seats kept now are the starting figure
+    assert "Предложить квоты" in page and 'name="quota_proposal_seats" value="5"' in page
 
     response = edit(client, session, form_data(session, [kemerovo, topki], room="ауд. 101",
                                                quota_proposal_seats="4", propose_quotas="1"))
@@ -126,7 +127,7 @@ def test_the_roster_shows_when_kept_seats_go_and_went_to_the_queue_in_kemerovo_t
     deadline = timezone.localtime(session.booking_deadline)
     assert "Места по квотам, которые никто не займёт, перейдут в общую очередь" in page
     assert f" г. в {deadline:%H:%M}." in page and "Тисульский округ — 2" in page
-    released = datetime.datetime(2026, 3, 12, 11, 0, tzinfo=datetime.timezone.utc)  # 18:00 in Kemerovo
+    released = datetime.datetime(2026, 3, 12, 11, 0, tzinfo=datetime.UTC)  # 18:00 in Kemerovo
     Session.objects.filter(pk=session.pk).update(quotas_released_at=released, quotas_released_seats=2)
     page = client.get(url).content.decode()
     assert "Незанятые места по квотам переданы в общую очередь 12 марта 2026 г. в 18:00 (2 места)." in page

@@ -92,11 +92,9 @@ def test_after_the_release_time_unused_kept_seats_go_to_the_queue_in_its_order_o
     assert statuses(waiting) == [S.OFFERED, S.OFFERED, S.WAITLISTED]
 
 
-def test_queue_order_is_the_time_of_joining_not_the_municipality(places):
-    city, district = places
+def test_the_queue_order_is_when_people_joined_it(places):
     session, waiting = kept_seat_and_queue(places, queue=2)
-    # a district person queued before the city people would have been offered the kept seat first anyway; here the
-    # earliest of the queue is made the second city person: the order is the queue's, whoever it is
+    # the second request is made the earlier arrival in the queue: the one kept seat left is offered to it
     Booking.objects.filter(pk=waiting[1].pk).update(queued_at=waiting[0].queued_at - datetime.timedelta(hours=1))
     release_passed(session)
     assert quotas.quotas_release_due() == 1
@@ -114,7 +112,7 @@ def test_the_release_time_defaults_to_the_booking_deadline(places, admin):
 
 def test_a_request_after_the_release_time_is_not_held_back_by_a_quota(places):
     city, district = places
-    session, waiting = kept_seat_and_queue(places, queue=0)
+    session, _waiting = kept_seat_and_queue(places, queue=0)
     release_passed(session)
     # before the periodic task runs: the request itself releases the kept seats, and takes one (nobody queues)
     assert services.booking_request(user=person_of(city), session=session).status == S.REQUESTED
@@ -133,7 +131,6 @@ def test_the_queue_comes_before_a_newcomer_once_the_release_time_has_passed(plac
 
 
 def test_an_offer_after_the_release_passes_on_in_the_queue_whoever_it_is(places):
-    city, district = places
     session, waiting = kept_seat_and_queue(places, queue=2)
     release_passed(session)
     quotas.quotas_release_due()

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='session',
             name='quota_release_at',
-            field=models.DateTimeField(blank=True, help_text='Seats kept for municipalities that nobody has taken by then are offered to the queue in its order. Empty: at the booking deadline.', null=True, verbose_name='kept seats go to the common queue at'),
+            field=models.DateTimeField(blank=True, help_text='Seats kept for municipalities that nobody has taken by then are offered to the queue in its order. Empty: at the booking deadline.', null=True, verbose_name='quotas hold until'),
         ),
         migrations.AddField(
             model_name='session',
