@@ -277,3 +277,14 @@ def test_proposal_refuses_more_seats_than_people_owing_and_when_nobody_owes(admi
 def test_only_administrators_get_a_proposal(owing):
     with pytest.raises(PermissionDenied):
         quotas.quota_proposal(viewer=UserFactory(role=Role.LIBRARY_HEAD), session=SessionFactory(), seats=2)
+
+
+def test_a_seat_freed_after_the_release_time_records_the_release_before_the_task_runs(places, admin):
+    session, waiting = kept_seat_and_queue(places, queue=3)
+    release_passed(session)
+    holder = Booking.objects.filter(session=session, status=S.REQUESTED, municipality=places[0]).first()
+    services.booking_cancel(actor=admin, booking=holder)
+    assert statuses(waiting) == [S.OFFERED, S.OFFERED, S.WAITLISTED]  # the kept seat and the freed one
+    session.refresh_from_db()
+    assert session.quotas_released_at is not None and session.quotas_released_seats == 1
+    assert quotas.quotas_release_due() == 0
