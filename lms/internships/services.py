@@ -298,7 +298,9 @@ def _promote(session: Session, *, actor: User | None, note: str = "") -> int:
     if session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED) or session.start_date <= timezone.localdate():
         return 0
     if session.quotas_released_at is None and quotas_released(session):
-        return quotas_release_if_due(session)  # the first seats to move after the release time: recorded as such
+        released = quotas_release_if_due(session)  # the first seats to move after the release time: recorded so
+        if session.quotas_released_at is not None:
+            return released
     quotas = kept_quotas(session)
     taken = seats_taken(session)
     offered = 0

@@ -288,3 +288,14 @@ def test_a_seat_freed_after_the_release_time_records_the_release_before_the_task
     session.refresh_from_db()
     assert session.quotas_released_at is not None and session.quotas_released_seats == 1
     assert quotas.quotas_release_due() == 0
+
+
+def test_without_quotas_a_seat_freed_after_the_deadline_still_goes_to_the_queue(admin):
+    session = SessionFactory(capacity=1)
+    holder = services.booking_request(user=UserFactory(), session=session)
+    waiting = services.booking_request(user=UserFactory(), session=session)
+    Session.objects.filter(pk=session.pk).update(booking_deadline=timezone.now() - datetime.timedelta(hours=1))
+    services.booking_cancel(actor=admin, booking=holder)
+    assert statuses([waiting]) == [S.OFFERED]
+    session.refresh_from_db()
+    assert session.quotas_released_at is None  # nothing was kept, nothing to record
