@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.internships.tasks.expire_seat_offers_task",
         "schedule": 300.0,
     },
+    "release-kept-seats": {
+        "task": "lms.internships.tasks.release_kept_seats_task",
+        "schedule": 300.0,
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from lms.accounts.models import User
+from lms.libraries.models import Municipality
 
-from . import compliance, selectors, services
+from . import compliance, quotas, selectors, services
 from .models import Attendance, Booking, BookingEvent, Session, Topic
 
 S = Booking.Status
@@ -49,6 +50,30 @@ class SessionCreateView(CreateView):
 
 
 class SessionEditView(EditView):
+    def post(self, request, *args, **kwargs):
+        if "propose_quotas" in request.POST:
+            return self.propose_quotas()
+        return super().post(request, *args, **kwargs)
+
+    def propose_quotas(self):
+        """«Предложить квоты»: the same form again, with what the administrator typed and the quota rows filled
+        from the proposal (rows of municipalities it gives no seat are marked for deletion). Nothing is saved."""
+        request = self.request
+        self.object = self.get_object()
+        data, proposal, error, removed = request.POST, None, "", []
+        try:
+            proposal = quotas.quota_proposal(viewer=request.user, session=self.object,
+                                             seats=request.POST.get(QUOTA_SEATS_INPUT, ""))
+        except services.BookingError as exc:
+            error = str(exc)
+        else:
+            data, removed = proposed_quota_rows(request.POST, proposal.quotas)
+        self.form = self.get_form_class()(data, request.FILES, instance=self.object, for_user=request.user)
+        self.form.quota_proposal, self.form.quota_proposal_error = proposal, error
+        self.form.quota_proposal_removed = list(
+            Municipality.objects.filter(pk__in=removed).order_by("name").values_list("name", flat=True))
+        return self.render_to_response(self.get_context_data())
+
     def form_valid(self, form):
         previous = Session.objects.filter(pk=self.object.pk).values(*WATCHED).first() or {}
         response = super().form_valid(form)
@@ -56,6 +81,35 @@ class SessionEditView(EditView):
         if offered:
             messages.info(self.request, _("Seats offered to the queue: %(n)d.") % {"n": offered})
         return response
+
+
+QUOTA_SEATS_INPUT = "quota_proposal_seats"
+
+
+def proposed_quota_rows(post, proposed: dict[int, int], prefix: str = "quotas") -> tuple:
+    """The posted form data with the quota formset's rows replaced by the proposal: a saved row keeps its id and
+    gets the proposed seats, or is marked for deletion; municipalities without a row get a new one. Returns the
+    data and the ids of the municipalities whose rows are to be deleted."""
+    data = post.copy()
+    initial = _int_or_none(data.get(f"{prefix}-INITIAL_FORMS")) or 0
+    for key in list(data):
+        parts = key.split("-")
+        if key.startswith(f"{prefix}-") and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) >= initial:
+            del data[key]
+    wanted, removed = dict(proposed), []
+    for index in range(initial):
+        municipality = _int_or_none(data.get(f"{prefix}-{index}-municipality"))
+        if municipality in wanted:
+            data[f"{prefix}-{index}-seats"] = str(wanted.pop(municipality))
+            data.pop(f"{prefix}-{index}-DELETE", None)
+        else:
+            data[f"{prefix}-{index}-DELETE"] = "1"
+            removed.append(municipality)
+    for index, (municipality, seats) in enumerate(wanted.items(), start=initial):
+        data.update({f"{prefix}-{index}-id": "", f"{prefix}-{index}-municipality": str(municipality),
+                     f"{prefix}-{index}-seats": str(seats)})
+    data[f"{prefix}-TOTAL_FORMS"] = str(initial + len(wanted))
+    return data, removed
 
 
 class SessionDeleteView(DeleteView):

@@ -15,7 +15,7 @@ from lms.accounts.models import User
 from lms.accounts.services import user_create
 from lms.libraries.models import Library
 
-from . import services
+from . import quotas, services
 from .models import Booking, Requirement, Session, SessionQuota, Topic, TopicDay
 
 TOPICS = [
@@ -146,6 +146,12 @@ def internships_demo_seed(*, password: str) -> int:
     SessionQuota.objects.create(session=soon, municipality=head.library.municipality, seats=1)
     digitising_session = _session(digitising, today + datetime.timedelta(days=35), capacity=10,
                                   status=Session.Status.OPEN, room="Лаборатория оцифровки")
+    # Two seats kept for a district went to the common queue yesterday: nobody from there had asked for them.
+    SessionQuota.objects.create(session=digitising_session, seats=2,
+                                municipality=Library.objects.get(code="cbs-kemerovsky").municipality)
+    Session.objects.filter(pk=digitising_session.pk).update(
+        quota_release_at=timezone.now() - datetime.timedelta(days=1))
+    quotas.session_quotas_release(session=digitising_session)
     b = services.booking_request(user=staff[10], session=soon)
     services.booking_approve(admin=admin, booking=b)
     services.booking_request(user=staff[11], session=soon)                       # awaiting approval

@@ -7,10 +7,11 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -92,6 +93,13 @@ class Session(ClusterableModel):
         _("booking deadline"), help_text=_("Requests and cancellations by learners are accepted until then."))
     confirm_hours = models.PositiveSmallIntegerField(
         _("hours to confirm an offered seat"), default=48, validators=[MinValueValidator(1)])
+    quota_release_at = models.DateTimeField(
+        _("quotas hold until"), null=True, blank=True,
+        help_text=_("Seats kept for municipalities that nobody has taken by then are offered to the queue in its "
+                    "order. Empty: at the booking deadline."))
+    # When the kept seats nobody had taken were handed to the common queue, and how many they were (services).
+    quotas_released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    quotas_released_seats = models.PositiveSmallIntegerField(default=0, editable=False)
     mentors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("mentors of this session"),
                                      blank=True, related_name="mentored_sessions", limit_choices_to=mentor_choices,
                                      help_text=_("If empty, the topic's mentors."))
@@ -128,6 +136,19 @@ class Session(ClusterableModel):
 
     def booking_is_open(self, now: datetime.datetime | None = None) -> bool:
         return self.status == self.Status.OPEN and (now or timezone.now()) <= self.booking_deadline
+
+    @property
+    def quota_release_time(self) -> datetime.datetime | None:
+        """When the seats kept for municipalities stop being kept: the time set, else the booking deadline."""
+        return self.quota_release_at or self.booking_deadline
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quota_release_at and self.start_date and self.day_starts and self.quota_release_at > self.starts_at:
+            starts = timezone.localtime(self.starts_at)
+            raise ValidationError({"quota_release_at": _(
+                "Kept seats must go to the common queue no later than the internship starts: %(date)s at "
+                "%(time)s.") % {"date": formats.date_format(starts, "j E Y"), "time": formats.time_format(starts, "H:i")}})
 
 
 class SessionQuota(models.Model):

@@ -6,7 +6,6 @@ session, book one topic twice or overlap two sessions of one person."""
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from lms.accounts.roles import ROLE_GROUP_NAMES, Role
 from lms.accounts.selectors import staff_visible_to
 
 from .models import Attendance, Booking, BookingEvent, CalendarFeed, Interest, Session, Topic
+from .seats import kept_quotas, kept_seats_unused, quotas_released, seat_free_for, seats_taken
 from .selectors import mentored_by
 from .signals import internship_completed
 
@@ -61,26 +61,6 @@ def _library_has_head(user: User) -> bool:
 
 
 # --- Seats -----------------------------------------------------------------------------------------------------------
-
-def seats_taken(session: Session) -> Counter:
-    """Seat-holding bookings by municipality id (None for people without one). Call under the session's lock."""
-    rows = (Booking.objects.filter(session=session, status__in=Booking.SEAT_HOLDING, over_capacity=False)
-            .values_list("municipality_id", flat=True))
-    return Counter(rows)
-
-
-def seat_free_for(session: Session, municipality_id: int | None, taken: Counter,
-                  quotas: dict[int, int] | None = None) -> bool:
-    """Whether a person of this municipality can have a seat now. Quota seats are kept for their municipality;
-    the others are shared by everyone, including people of a municipality whose quota is used up."""
-    if quotas is None:
-        quotas = dict(session.quotas.values_list("municipality_id", "seats"))
-    shared_capacity = session.capacity - sum(quotas.values())
-    shared_taken = sum(max(0, count - quotas.get(m, 0)) for m, count in taken.items())
-    if municipality_id in quotas and taken.get(municipality_id, 0) < quotas[municipality_id]:
-        return True
-    return shared_taken < shared_capacity
-
 
 def _lock_session(session: Session) -> Session:
     return Session.objects.select_for_update(of=("self",)).select_related("topic").get(pk=session.pk)
@@ -151,6 +131,7 @@ def _check_person_free(user: User, session: Session, *, exclude_booking: int | N
 
 def _new_booking(*, user: User, session: Session, actor: User, status_with_seat: str, note: str = "") -> Booking:
     _check_person_free(user, session, actor=actor)
+    quotas_release_if_due(session)  # the queue comes before a newcomer to a seat no longer kept
     municipality_id = user.library.municipality_id if user.library_id else None
     has_seat = seat_free_for(session, municipality_id, seats_taken(session))
     now = timezone.now()
@@ -206,6 +187,7 @@ def booking_add(*, admin: User, user: User, session: Session, over_capacity: boo
     if session.status in (SessionStatus.CANCELLED, SessionStatus.HELD):
         raise BookingError(_("The session is «%(status)s»: nobody can be added.") % {
             "status": session.get_status_display()})
+    quotas_release_if_due(session)
     municipality_id = user.library.municipality_id if user.library_id else None
     if not seat_free_for(session, municipality_id, seats_taken(session)):
         if not over_capacity:
@@ -310,12 +292,16 @@ def booking_confirm_offer(*, user: User, booking: Booking) -> Booking:
     return booking
 
 
-def _promote(session: Session, *, actor: User | None) -> int:
+def _promote(session: Session, *, actor: User | None, note: str = "") -> int:
     """Offer freed seats to the queue in arrival order (call under the session's lock). A seat kept for one
     municipality goes to the first person of that municipality; a shared seat to the first person at all."""
     if session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED) or session.start_date <= timezone.localdate():
         return 0
-    quotas = dict(session.quotas.values_list("municipality_id", "seats"))
+    if session.quotas_released_at is None and quotas_released(session):
+        released = quotas_release_if_due(session)  # the first seats to move after the release time: recorded so
+        if session.quotas_released_at is not None:
+            return released
+    quotas = kept_quotas(session)
     taken = seats_taken(session)
     offered = 0
     expires = timezone.now() + datetime.timedelta(hours=session.confirm_hours)
@@ -323,7 +309,7 @@ def _promote(session: Session, *, actor: User | None) -> int:
                     .order_by("queued_at", "pk")):
         if not seat_free_for(session, booking.municipality_id, taken, quotas):
             continue
-        _move(booking, Status.OFFERED, actor=actor, offer_expires_at=expires, note=_("A seat has become free"))
+        _move(booking, Status.OFFERED, actor=actor, offer_expires_at=expires, note=note or _("A seat has become free"))
         _notify_status(booking)
         taken[booking.municipality_id] += 1
         offered += 1
@@ -346,6 +332,22 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
             _promote(session, actor=None)
             expired += 1
     return expired
+
+
+def quotas_release_if_due(session: Session, *, now: datetime.datetime | None = None) -> int:
+    """Once the release time has come, the kept seats nobody took are offered to the queue in its order; done once
+    per session and recorded on it (call under the session's lock). Returns how many seats were offered."""
+    now = now or timezone.now()
+    if (session.quotas_released_at is not None or not quotas_released(session, now)
+            or session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED) or now >= session.starts_at):
+        return 0
+    quotas = dict(session.quotas.values_list("municipality_id", "seats"))
+    if not quotas:
+        return 0
+    session.quotas_released_at = now
+    session.quotas_released_seats = kept_seats_unused(quotas, seats_taken(session))
+    session.save(update_fields=["quotas_released_at", "quotas_released_seats"])
+    return _promote(session, actor=None, note=_("A kept seat nobody took has passed to the common queue"))
 
 
 # --- Interest and sessions -------------------------------------------------------------------------------------------
@@ -381,7 +383,7 @@ def session_open(*, admin: User, session: Session) -> int:
         raise BookingError(_("Only a planned or closed session can be opened."))
     session.status = SessionStatus.OPEN
     session.save(update_fields=["status"])
-    quotas = dict(session.quotas.values_list("municipality_id", "seats"))
+    quotas = kept_quotas(session)
     taken = seats_taken(session)
     expires = timezone.now() + datetime.timedelta(hours=session.confirm_hours)
     offered = 0

@@ -2,7 +2,7 @@ import datetime
 
 from celery import shared_task
 
-from . import notifications, services
+from . import notifications, quotas, services
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)
@@ -36,3 +36,10 @@ def send_attendance_reminder_task(self, session_id: int, day: str) -> int:
 def expire_seat_offers_task() -> int:
     """Every few minutes (Celery beat): offers not confirmed in time pass to the next person in the queue."""
     return services.offers_expire()
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=240)
+def release_kept_seats_task() -> int:
+    """Every few minutes (Celery beat): seats kept for municipalities that nobody took by the session's release time
+    go to the common queue, in its order."""
+    return quotas.quotas_release_due()

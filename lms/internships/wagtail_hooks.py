@@ -2,13 +2,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views, selectors, services
-from .models import Requirement, Session, Topic
+from .models import Requirement, Session, SessionQuota, Topic
 
 INTERNSHIPS_MENU_HOOK = "register_internships_menu_item"
 
@@ -33,6 +33,29 @@ class TopicViewSet(ModelViewSet):
         InlinePanel("plan_days", heading=_("Plan by days"), label=_("Day")),
         FieldPanel("is_active"),
     ]
+
+
+class QuotaProposalPanel(Panel):
+    """Under the quota rows: when the kept seats went to the common queue, and «Предложить квоты» (a submit button
+    of the edit form: the view fills the rows from the proposal and shows the figures; nothing is saved)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "internships/admin/quota_proposal_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk)  # a new session is saved first (its create view has no proposal)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            session = self.instance
+            seats = self.request.POST.get(admin_views.QUOTA_SEATS_INPUT) if self.request.method == "POST" else None
+            if seats is None and session.pk:
+                seats = sum(SessionQuota.objects.filter(session=session).values_list("seats", flat=True)) or ""
+            context.update(session=session, seats=seats, seats_input=admin_views.QUOTA_SEATS_INPUT,
+                           proposal=getattr(self.form, "quota_proposal", None),
+                           error=getattr(self.form, "quota_proposal_error", ""),
+                           removed=getattr(self.form, "quota_proposal_removed", []))
+            return context
 
 
 class SessionViewSet(ModelViewSet):
@@ -60,6 +83,8 @@ class SessionViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("booking_deadline"), FieldPanel("confirm_hours")]),
         FieldPanel("mentors"),
         InlinePanel("quotas", heading=_("Seats kept for municipalities"), label=_("Quota")),
+        FieldPanel("quota_release_at"),
+        QuotaProposalPanel(heading=_("Propose quotas")),
     ]
 
     def get_queryset(self, request):
