@@ -201,9 +201,11 @@ def attempt_result(request, attempt_id: int):
 
 def _review_item(attempt: Attempt, index: int, show: dict) -> dict:
     from .grading import grade
+    from .services import graded_question
 
     entry = attempt.questions[index]
-    question = entry["question"]
+    # Feedback and right answers of the key the attempt is graded against (a regrade may have replaced it).
+    question = graded_question(entry)
     response = attempt.answers.get(str(index))
     result = None
     if question["type"] not in ("essay", "description"):
@@ -224,7 +226,7 @@ def _review_item(attempt: Attempt, index: int, show: dict) -> dict:
             right = [f"{p.get('question')} — {p.get('answer')}" for p in question.get("pairs", [])
                      if (p.get("question") or "").strip()]
     return {
-        "number": index + 1, "text": question.get("text", ""), "kind": question["type"],
+        "number": index + 1, "text": entry["question"].get("text", ""), "kind": question["type"],
         "fraction": attempt.grades.get(str(index)),
         "right": right,
         "feedback": (result.feedback if result and show["feedback"] else []),
