@@ -317,7 +317,7 @@ def test_preview_of_an_essay_and_a_description(client, bank):
 
 @pytest.mark.parametrize("tail", ["", "preview/"])
 def test_a_trainer_of_another_course_gets_404_and_a_learner_is_refused(client, bank, learner, tail):
-    course, _trainer = bank
+    _course, _trainer = bank
     other = UserFactory(role=Role.TRAINER)
     services.course_trainer_add(course=pages.course(title="Другой курс"), user=other)
     q = question("Стандарт")
@@ -336,7 +336,7 @@ def test_administrator_edits_any_course(client, bank, administrator):
 
 
 def test_grader_information_is_shown_to_the_grader_only(client, bank):
-    course, trainer = bank
+    _course, trainer = bank
     client.force_login(trainer)
     client.post(url(question("Эссе")), VALID["Эссе"][0])
     assert question("Эссе").data["grader_info"] == "Названа библиотека и её читатели."
