@@ -106,7 +106,7 @@ class UnitRowForm(RowForm):
 
 class PairRowForm(RowForm):
     question = forms.CharField(label=gettext_lazy("Question"), required=False, widget=_textarea(2))
-    answer = forms.CharField(label=gettext_lazy("Answer"), required=False, max_length=1000)
+    answer = forms.CharField(label=gettext_lazy("Answer"), required=False, max_length=1000, widget=_textarea(2))
     blank_when = ("answer", "")
 
 
