@@ -253,3 +253,17 @@ def test_the_regrade_page_does_a_fixed_number_of_queries(world, client):
     _count(client, url)
     large = _count(client, url)
     assert small == large and large <= 40, (small, large)
+
+
+def test_grader_information_reaches_the_essay_grading_page_only(world, client):
+    question_bank.import_into_bank(None, None, [
+        {"type": "essay", "name": "Эссе", "text": "Опишите свою библиотеку.",
+         "grader_info": "Названы читатели и услуги."}], course=world["course"])
+    QuizSlot.objects.create(quiz=world["quiz"], question=Question.objects.get(name="Эссе"), sort_order=9)
+    attempt = take(world, choice="ГОСТ Р 7.0.100–2018", truth="true", city="Кемерово")
+    assert attempt.status == Attempt.Status.NEEDS_GRADING
+    client.force_login(world["trainer"])
+    assert "Названы читатели и услуги." in client.get(f"/admin/learning/essays/{attempt.pk}/").content.decode()
+    client.force_login(attempt.user)
+    page = client.get(reverse("courses:attempt_result", args=[attempt.pk])).content.decode()
+    assert "Названы читатели" not in page
