@@ -6,8 +6,11 @@ Responses are what the attempt page stores for the learner:
 - multichoice, single: the index (int) of the chosen answer in ``question["answers"]``, or None;
 - multichoice, several right answers (``single`` false): a list, tuple or set of such indexes;
 - truefalse: True, False or None;
-- shortanswer: a string;
-- numerical: a string («3,14», «1 000,5», «-2.5e3») or a number;
+- shortanswer: a string (compared without case unless the question's ``usecase`` is true);
+- numerical: a string («3,14», «1 000,5», «-2.5e3») or a number; when the question has ``units``
+  ([{"unit": "кг", "multiplier": 1}, {"unit": "г", "multiplier": 1000}], the first one the base unit), the number
+  may end with one of them and is divided by its multiplier (Moodle's units: «500 г» is 0.5 кг); an unknown unit
+  makes the response invalid;
 - matching: a dict {index of the pair in ``question["pairs"]``: the chosen answer text}; keys may also be the
   decimal strings a JSON round trip makes of them ("0", "1");
 - essay: the text, graded later by a trainer; description: nothing.
@@ -217,11 +220,14 @@ def _grade_truefalse(question: dict, response) -> GradeResult:
 # --- shortanswer -----------------------------------------------------------------------------------------------
 
 
-def normalise_text(text: str, *, fold_yo: bool = True) -> str:
+def normalise_text(text: str, *, fold_yo: bool = True, fold_case: bool = True) -> str:
     """A short answer as it is compared: composed Unicode, trimmed, runs of white space made one space, case
-    folded (Russian too), and «ё» read as «е» when `fold_yo`."""
+    folded (Russian too) unless `fold_case` is false, and «ё» read as «е» when `fold_yo` («Ё» as «Е» too)."""
     text = unicodedata.normalize("NFC", " ".join(text.split()))
-    text = unicodedata.normalize("NFC", text.casefold())
+    if fold_case:
+        text = unicodedata.normalize("NFC", text.casefold())
+    elif fold_yo:
+        text = text.replace("Ё", "Е")
     if fold_yo:
         text = text.replace("ё", "е")
     return text
@@ -250,7 +256,8 @@ def _grade_shortanswer(question: dict, response, *, fold_yo: bool = True) -> Gra
         return _unanswered()
     if not isinstance(response, str):
         return _invalid()
-    given = normalise_text(response, fold_yo=fold_yo)
+    fold_case = question.get("usecase") is not True
+    given = normalise_text(response, fold_yo=fold_yo, fold_case=fold_case)
     if not given:
         return _unanswered()
     best = None
@@ -258,7 +265,7 @@ def _grade_shortanswer(question: dict, response, *, fold_yo: bool = True) -> Gra
         text = answer.get("text") if isinstance(answer, dict) else None
         if not isinstance(text, str):
             continue
-        pattern = normalise_text(text, fold_yo=fold_yo)
+        pattern = normalise_text(text, fold_yo=fold_yo, fold_case=fold_case)
         if pattern and _matches(given, pattern) and (best is None or _fraction_of(answer) > _fraction_of(best)):
             best = answer
     if best is None:
@@ -312,6 +319,8 @@ def _grade_numerical(question: dict, response) -> GradeResult:
         return _unanswered()
     number = parse_number(response)
     if number is None:
+        number = _number_with_unit(question, response)
+    if number is None:
         return _invalid()
     best = None
     for answer in _answers(question):
@@ -330,6 +339,26 @@ def _grade_numerical(question: dict, response) -> GradeResult:
     if best is None:
         return GradeResult(fraction=0.0, answered=True)
     return GradeResult(fraction=_clamp01(_fraction_of(best)), answered=True, feedback=_feedback_of(best))
+
+
+def _number_with_unit(question: dict, response) -> Decimal | None:
+    """A response that ends with one of the question's units, in the base unit (divided by the multiplier)."""
+    units = question.get("units")
+    if not isinstance(response, str) or not isinstance(units, list):
+        return None
+    text = " ".join(response.split())
+    known = [u for u in units if isinstance(u, dict) and isinstance(u.get("unit"), str) and u["unit"].strip()]
+    for unit in sorted(known, key=lambda u: -len(u["unit"].strip())):  # «кг» before «г»
+        name = unit["unit"].strip()
+        multiplier = parse_number(unit.get("multiplier", 1))
+        if not text.endswith(name) or multiplier is None or multiplier <= 0:
+            continue
+        number = parse_number(text[: len(text) - len(name)])
+        if number is not None:
+            with localcontext() as context:
+                context.prec = 60
+                return number / multiplier
+    return None
 
 
 # --- matching --------------------------------------------------------------------------------------------------

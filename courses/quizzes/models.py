@@ -327,3 +327,25 @@ class Attempt(models.Model):
         if self.marks is None or not self.max_marks:
             return None
         return float(self.marks) * 100 / float(self.max_marks)
+
+
+class AttemptRegrade(models.Model):
+    """The audit of one attempt regraded after a question was fixed: who, when, and the result before and after."""
+
+    attempt = models.ForeignKey(Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE,
+                                related_name="regrades")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("The version the attempt was regraded against."))
+    regraded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("regraded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    regraded_at = models.DateTimeField(_("regraded"), default=timezone.now)
+    old_marks = models.DecimalField(_("marks before"), max_digits=7, decimal_places=2, null=True, blank=True)
+    new_marks = models.DecimalField(_("marks after"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_marks = models.DecimalField(_("out of"), max_digits=7, decimal_places=2, default=0)
+    old_passed = models.BooleanField(_("passed before"), null=True, blank=True)
+    new_passed = models.BooleanField(_("passed after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attempt regrade")
+        verbose_name_plural = _("attempt regrades")
+        ordering = ["-regraded_at", "-pk"]

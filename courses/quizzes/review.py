@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .grading import grade
+from .services import graded_question
 
 # How long "right after the attempt" lasts (Moodle's two minutes).
 IMMEDIATELY = timedelta(minutes=2)
@@ -190,7 +191,8 @@ def _right_answers(question: dict) -> list[str]:
 def review_item(attempt, index: int, number: int, show: ReviewOptions, *, fold_yo: bool) -> ReviewItem:
     """What may be shown of the attempt's question `index` (its `number` among the questions)."""
     entry = attempt.questions[index]
-    question = entry["question"]
+    question = entry["question"]  # the text as it was served
+    key = graded_question(entry)  # right answers and feedback: the served version, or a regrade's key
     kind = question["type"]
     item = ReviewItem(index=index, number=number, kind=kind, text=question.get("text", ""),
                       text_format=question.get("text_format", "moodle"), show=show)
@@ -208,10 +210,11 @@ def review_item(attempt, index: int, number: int, show: ReviewOptions, *, fold_y
         item.chosen = [_("True") if response else _("False")] if item.answered else []
     elif kind == "matching":
         pairs = question.get("pairs") or []
+        key_pairs = key.get("pairs") or pairs
         given = response if isinstance(response, dict) else {}
         for row in entry.get("rows", []):
             chosen = given.get(str(row)) or ""
-            right = pairs[row].get("answer", "")
+            right = (key_pairs[row] if row < len(key_pairs) else pairs[row]).get("answer", "")
             state = ("right" if _fold(chosen) == _fold(right) else "wrong") if show.correctness else ""
             item.rows.append(MatchRow(left=pairs[row].get("question", ""), chosen=chosen, right=right, state=state,
                                       state_label=STATE_LABELS[state]() if state else ""))
@@ -234,11 +237,11 @@ def review_item(attempt, index: int, number: int, show: ReviewOptions, *, fold_y
         graded = response
         if kind == "matching" and isinstance(response, dict):
             graded = {int(row): text for row, text in response.items() if str(row).isdigit()}
-        item.feedback = grade(question, graded, fold_yo=fold_yo).feedback
+        item.feedback = grade(key, graded, fold_yo=fold_yo).feedback
     if show.general_feedback:
-        item.general_feedback = question.get("general_feedback", "") or ""
+        item.general_feedback = key.get("general_feedback", "") or ""
     if show.answers:
-        item.right = _right_answers(question)
+        item.right = _right_answers(key)
         if not item.right and kind != "matching":
             pass  # an essay has no right answer to show; the trainer grades it
         elif kind == "matching" or len(item.right) == 1:

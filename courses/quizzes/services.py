@@ -63,10 +63,27 @@ def _current_versions(questions: list[Question]) -> list[Question]:
     return [latest[question.pk] for question in questions]
 
 
+def question_exchange(question: Question) -> dict:
+    """A question version in the exchange form (what an attempt freezes and grading reads)."""
+    return {"type": question.qtype, "name": question.name, "text": question.text,
+            "text_format": question.text_format, "general_feedback": question.general_feedback,
+            **question.data}
+
+
+def graded_question(entry: dict) -> dict:
+    """The question an attempt's entry is graded against: the version it served, or the version a regrade
+    (courses.quizzes.regrade) put in its place as the answer key; the served question itself never changes."""
+    regraded = entry.get("regraded")
+    return regraded["question"] if isinstance(regraded, dict) and "question" in regraded else entry["question"]
+
+
+def question_served(*, question: Question, marks: Decimal, shuffle: bool) -> dict:
+    """A question as an attempt serves it (the trainer's preview shows the same)."""
+    return _freeze(question, marks, shuffle)
+
+
 def _freeze(question: Question, marks: Decimal, shuffle: bool) -> dict:
-    exchange = {"type": question.qtype, "name": question.name, "text": question.text,
-                "text_format": question.text_format, "general_feedback": question.general_feedback,
-                **question.data}
+    exchange = question_exchange(question)
     entry = {"question_id": question.pk, "version": question.version, "marks": str(marks), "question": exchange}
     answers = exchange.get("answers") or []
     if question.qtype in (Question.Type.MULTICHOICE,):
@@ -228,7 +245,8 @@ def _grade(attempt: Attempt) -> None:
         if question["type"] == Question.Type.ESSAY:
             fraction = attempt.grades.get(key)  # set by a trainer; None until graded
         else:
-            fraction = grading.grade(question, _for_grading(entry, attempt.answers.get(key)), fold_yo=fold_yo).fraction
+            fraction = grading.grade(graded_question(entry), _for_grading(entry, attempt.answers.get(key)),
+                                     fold_yo=fold_yo).fraction
             attempt.grades[key] = fraction
         items.append((fraction, float(entry["marks"])))
     marks, max_marks, complete = grading.attempt_score(items)
@@ -236,6 +254,18 @@ def _grade(attempt: Attempt) -> None:
     attempt.max_marks = Decimal(str(round(max_marks, 2)))
     attempt.status = Attempt.Status.FINISHED if complete else Attempt.Status.NEEDS_GRADING
     attempt.passed = (attempt.percent or 0) >= attempt.quiz.pass_percent if complete else None
+
+
+def attempt_recompute(attempt: Attempt) -> None:
+    """Grade the attempt again from its stored responses, in memory only (grades, marks, status, passed): the
+    regrade's dry run and its apply use it; nothing is saved here."""
+    _grade(attempt)
+
+
+def attempt_result_followed(*, attempt: Attempt) -> None:
+    """Let course progress and completion follow a finished attempt's result (as after a submission)."""
+    if attempt.status == Attempt.Status.FINISHED:
+        _after_result(attempt)
 
 
 def _for_grading(entry: dict, response):

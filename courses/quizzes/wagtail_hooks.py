@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from courses.admin_menu import LEARNING_MENU_HOOK, CourseManagerMenuItem
 from courses.models import QuizOverride
 
+from .admin import question_views
 from .admin import views as quiz_admin_views
 from .admin.reports import QuizResultsReportView, item_analysis
 
@@ -38,8 +39,12 @@ def register_quiz_overrides():
 def register_quiz_urls():
     return [
         path("learning/question-bank/", quiz_admin_views.question_bank_index, name="courses_quiz_question_bank"),
-        path("learning/question-bank/questions/<int:pk>/", quiz_admin_views.question_edit,
+        path("learning/question-bank/questions/<int:pk>/", question_views.question_edit,
              name="courses_quiz_question_edit"),
+        path("learning/question-bank/questions/<int:pk>/preview/", question_views.question_preview,
+             name="courses_quiz_question_preview"),
+        path("learning/question-bank/questions/<int:pk>/regrade/", question_views.question_regrade,
+             name="courses_quiz_question_regrade"),
         path("learning/question-bank/<int:course_id>/export/<str:fmt>/", quiz_admin_views.question_bank_export,
              name="courses_quiz_question_bank_export"),
         path("learning/question-import/", quiz_admin_views.question_import, name="courses_quiz_question_import"),

@@ -1,5 +1,5 @@
 """Quiz screens in the Wagtail admin for trainers (their own courses) and administrators: the question bank
-(list, versioned edit, export), question import with a preview, and the essay grading queue.
+(list, export; the editor, preview and regrade are in question_views.py), question import with a preview, and the essay grading queue.
 
 Every change goes through courses.quizzes.question_bank and courses.quizzes.services; reads through courses.selectors.
 """
@@ -34,7 +34,7 @@ from ..formats import (
     parse_gift_file,
     parse_moodle_xml,
 )
-from .forms import EssayGradeForm, ImportFormat, QuestionEditForm, QuestionImportForm
+from .forms import EssayGradeForm, ImportFormat, QuestionImportForm
 
 # Parsed questions wait in the session between the preview and the confirmation: the browser only holds a
 # random key, so what is imported is exactly what was previewed. Kept small: a few pending files, ~2 MB each.
@@ -85,40 +85,6 @@ def question_bank_index(request):
     return render(request, "courses/admin/quiz_question_bank.html", _context(
         _("Question bank"), "help",
         courses=courses, course=course, categories=categories, selected_category=selected_category, page=page,
-    ))
-
-
-def _managed_question(user: User, pk: int) -> Question:
-    managed = Question.objects.filter(category__course__in=selectors.courses_managed_by(user))
-    return get_object_or_404(managed.select_related("category", "category__course"), pk=pk)
-
-
-@require_http_methods(["GET", "POST"])
-def question_edit(request, pk: int):
-    _require_course_manager(request.user)
-    question = _managed_question(request.user, pk)
-    course = question.category.course
-    if not question.is_current and request.method == "GET":
-        node = question
-        while not node.is_current and hasattr(node, "next_version"):
-            node = node.next_version
-        if node.is_current:
-            messages.info(request, _("This is an old version; the latest one is shown."))
-            return redirect("courses_quiz_question_edit", node.pk)
-    form = QuestionEditForm(request.POST or None, question=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = question_bank.question_new_version(question=question, user=request.user, **form.changed_fields())
-        except question_bank.QuestionBankError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("«%(name)s» is saved as version %(version)d.")
-                             % {"name": new.name, "version": new.version})
-            return redirect(f"{reverse('courses_quiz_question_bank')}?course={course.pk}")
-    return render(request, "courses/admin/quiz_question_edit.html", _context(
-        _("Question"), "help",
-        question=question, course=course, form=form, category_path=question_bank.category_path(question.category),
-        type_label=Question.Type(question.qtype).label,
     ))
 
 
