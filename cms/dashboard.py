@@ -113,9 +113,12 @@ def trainer_panels(user, *, today: datetime.date) -> list[LandingPanel]:
         key="trainer-courses", heading=_("My courses"), order=110, icon="doc-full-inverse",
         facts=[ngettext("You teach %(count)d course.", "You teach %(count)d courses.", len(courses))
                % {"count": len(courses)}] if courses else [],
+        # Each number says what it counts: on a phone Wagtail's listing shows the cells of a row without headers.
         columns=[_("Course"), _("Learners enrolled"), _("Completed the course"), _("Behind the due date")],
-        rows=[[Cell(c.title, _url("courses_learners_report", course=c.pk)), Cell(str(c.learners)),
-               Cell(str(c.completed)), Cell(str(c.behind))] for c in courses[:ROWS]],
+        rows=[[Cell(c.title, _url("courses_learners_report", course=c.pk)),
+               Cell(ngettext("%(count)d learner", "%(count)d learners", c.learners) % {"count": c.learners}),
+               Cell(_("completed: %(count)d") % {"count": c.completed}),
+               Cell(_("overdue: %(count)d") % {"count": c.behind})] for c in courses[:ROWS]],
         empty=_("You do not teach any course yet."),
         link_url=report, link_label=_("All learners of my courses"),
     )

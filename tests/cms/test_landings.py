@@ -83,7 +83,8 @@ def test_trainer_sees_own_courses_learners_behind_and_essays(client):
     assert list(panels) == ["trainer-courses", "trainer-essays", "trainer-behind"]
     mine = panels["trainer-courses"]
     assert mine.facts == ["Вы ведёте 2 курса."]
-    assert texts(mine) == [[courses[0].title, "4", "0", "1"], [courses[1].title, "0", "0", "0"]]
+    assert texts(mine) == [[courses[0].title, "4 слушателя", "завершили: 0", "просрочили: 1"],
+                           [courses[1].title, "0 слушателей", "завершили: 0", "просрочили: 0"]]
     assert mine.rows[0][0].url == f"/admin/reports/learners/?course={courses[0].pk}"
     behind = panels["trainer-behind"]
     assert behind.facts == ["1 слушатель пропустил срок.", "У 2 слушателей срок истекает в ближайшую неделю."]
