@@ -16,6 +16,10 @@ from courses.models import Enrolment
 from lms.accounts.roles import Role
 from lms.internships import services as internship_services
 from lms.internships.models import Booking, Requirement
+
+# The essay fixture of the quiz admin tests (a submitted attempt awaiting grading, and its course's trainer).
+from tests.courses.quizzes.test_admin import essay_attempt  # noqa: F401
+from tests.courses.quizzes.test_services import setup  # noqa: F401
 from tests.factories import LibraryFactory, UserFactory
 from tests.factories import courses as pages
 from tests.factories.internships import SessionFactory, TopicFactory
@@ -23,7 +27,7 @@ from tests.factories.internships import SessionFactory, TopicFactory
 pytestmark = pytest.mark.django_db
 
 ADMIN_HOME = "/admin/"
-# Seen on SQLite: trainer 25, head 27, administrator 25 (Wagtail's own panels and menu included).
+# About 30 on SQLite with Wagtail's own panels, menu and session included (29 to 31 on the demo data).
 CEILING = 34
 
 
@@ -108,7 +112,7 @@ def test_trainer_without_courses_sees_russian_empty_states(client):
     assert "Отстающих нет" in html
 
 
-def test_trainer_sees_the_essays_of_own_courses_only(client, essay_attempt):
+def test_trainer_sees_the_essays_of_own_courses_only(client, essay_attempt):  # noqa: F811
     attempt, _essay, trainer = essay_attempt
     panels, _html = landing(client, trainer)
     essays = panels["trainer-essays"]
@@ -248,8 +252,3 @@ def test_administrator_landing_does_a_fixed_number_of_queries(client, administra
 def test_learner_has_no_admin_landing(client, learner):
     client.force_login(learner)
     assert client.get(ADMIN_HOME).status_code in (302, 403)
-
-
-# The essay fixture of the quiz admin tests (a submitted attempt awaiting grading, and its course's trainer).
-from tests.courses.quizzes.test_admin import essay_attempt  # noqa: E402,F401
-from tests.courses.quizzes.test_services import setup  # noqa: E402,F401
