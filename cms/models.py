@@ -27,6 +27,13 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from .home import home_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_context(self))
+        return context
+
 
 class StandardPage(CachedViewRestrictionsMixin, Page):
     """A plain page of text: about the programme, contacts, rules, help."""

@@ -14,3 +14,20 @@ def mark_public_pages(next_serve):
         return next_serve(page, request, args, kwargs)
 
     return serve
+
+
+@hooks.register("construct_homepage_panels")
+def role_landing_panels(request, panels):
+    """Trainers, library heads and administrators land on their work: their role's panels come first."""
+    from . import dashboard
+
+    panels.extend(dashboard.panels_for(request))
+
+
+@hooks.register("construct_homepage_summary_items", order=1)  # after Wagtail's own items are in the list
+def no_site_summary_for_roles(request, summary_items):
+    """The counts of pages, images and documents say nothing to these roles: their panels replace them."""
+    from . import dashboard
+
+    if dashboard.landing_roles(request):
+        summary_items.clear()

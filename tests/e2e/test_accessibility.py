@@ -62,14 +62,14 @@ def log_in_demo_learner(page, live_server):
     page.locator("input[name=login]").fill("learner@demo.kuzbass-lms.ru")
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Войти", exact=True).click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/learning/")  # a learner lands on «Моё обучение»
     assert page.locator("header .user-name").inner_text().strip() == "Иванова М. П."
 
 
 def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(page, live_server, screenshot):
     log_in_demo_learner(page, live_server)
     screenshot(page, "home-logged-in")
-    for path in ("/", "/accounts/profile/", "/internships/", "/internships/my/"):
+    for path in ("/learning/", "/", "/accounts/profile/", "/internships/", "/internships/my/"):
         # Loaded again: the «logged in» message is checked on its own below.
         assert page.goto(path).status == 200
         assert page.locator(".messages").count() == 0
@@ -78,7 +78,7 @@ def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(pa
 
 
 def test_flash_messages_have_no_serious_accessibility_violation(page, live_server):
-    log_in_demo_learner(page, live_server)  # lands on the home page with «Успешный вход под именем …»
+    log_in_demo_learner(page, live_server)  # lands on «Моё обучение» with «Успешный вход под именем …»
     assert page.locator(".messages .message").count() == 1
     violations = axe_violations(page)
     assert not violations, f"axe-core on a page with a message:\n{axe_report(violations)}"

@@ -92,9 +92,9 @@ def test_librarian_signs_up_confirms_her_address_and_logs_in(page, live_server):
     assert user.emailaddress_set.get(email=EMAIL).verified
     assert page.locator(".user-name").count() == 0  # confirming does not log in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)
 
-    # --- Now she logs in and sees her short name in the header -----------------------------------------------
+    # --- Now she logs in, lands on «Моё обучение» and sees her short name in the header ------------------------
     log_in(page, EMAIL, PASSWORD)
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/learning/")
     expect_russian(page)
     name = page.locator("header .user-name")
     assert name.inner_text().strip() == "Орлова Т. В."
