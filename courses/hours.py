@@ -82,12 +82,14 @@ def completion_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localdate(moment, _zone())
 
 
-def hours_by_year_for(user_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+def hours_by_year_for(user_ids: Iterable[int] | QuerySet) -> dict[int, dict[int, int]]:
     """{person id: {year: academic hours}} for many people in one query (a union of one grouped query per
-    source), whatever the number of people. People without hours are absent."""
-    user_ids = list(user_ids)
-    if not user_ids:
-        return {}
+    source), whatever the number of people. ``user_ids`` may be a query (``people.values("pk")``), read inside
+    the same query. People without hours are absent."""
+    if not isinstance(user_ids, QuerySet):
+        user_ids = list(user_ids)
+        if not user_ids:
+            return {}
     parts = [
         source.rows.filter(user_id__in=user_ids).order_by()
         .annotate(year=ExtractYear("completed_at", tzinfo=_zone())).values("user_id", "year")

@@ -120,3 +120,7 @@ def test_the_bulk_read_gives_each_person_s_figures_in_one_query():
     assert many == {p.pk: hours.hours_by_year(p) for p in people}
     assert many[people[2].pk] == {2026: 24, 2025: 16} and nobody.pk not in many
     assert hours.hours_by_year_for([]) == {}
+    from lms.accounts.models import User
+    with CaptureQueriesContext(connection) as queries:
+        assert hours.hours_by_year_for(User.objects.filter(pk__in=[p.pk for p in people]).values("pk")) == many
+    assert len(queries) == 1
