@@ -61,7 +61,7 @@ def person(db):
 
 
 def quota(text):
-    found = re.search(r"Часы по программе: (\d+) из (\d+) академических часов за (\d{4})–(\d{4}) гг\.", text)
+    found = re.search(r"Часы по программе: (\d+) из (\d+) академических часов за (\d{4})–(\d{4})\sгг\.", text)
     assert found, text[:2000]
     return tuple(int(group) for group in found.groups())
 

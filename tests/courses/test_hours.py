@@ -124,3 +124,20 @@ def test_the_bulk_read_gives_each_person_s_figures_in_one_query():
     with CaptureQueriesContext(connection) as queries:
         assert hours.hours_by_year_for(User.objects.filter(pk__in=[p.pk for p in people]).values("pk")) == many
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize(("expected", "first", "text"), [
+    (72, 2024, "18 из 72 академических часов за 2024–2026\u00a0гг."),
+    (21, 2026, "18 из 21 академического часа за 2026\u00a0г."),
+    (1, 2026, "18 из 1 академического часа за 2026\u00a0г."),
+    (3, 2025, "18 из 3 академических часов за 2025–2026\u00a0гг."),
+])
+def test_the_quota_reads_in_russian_with_the_noun_agreeing(expected, first, text):
+    from django.utils import translation
+
+    from courses.templatetags.hours_tags import quota_bar, quota_text
+
+    quota = hours.HoursQuota(earned=18, expected=expected, first_year=first, last_year=2026)
+    with translation.override("ru"):
+        assert quota_text(quota) == text
+        assert f'aria-label="Часы по программе: {text}"' in str(quota_bar(quota))

@@ -24,7 +24,7 @@ def test_the_quota_bar_is_drawn_without_scripts_light_and_accessible(new_context
     page.wait_for_load_state("load")
 
     text = page.locator(".hours-quota p").first.inner_text()
-    assert re.search(r"Часы по программе: \d+ из \d+ академическ\w+ час\w+ за \d{4}–\d{4} гг\.", text), text
+    assert re.search(r"Часы по программе: \d+ из \d+ академическ\w+ час\w+ за \d{4}–\d{4}\sгг\.", text), text
     bar = page.locator(".hours-quota svg[role=img]")
     assert bar.count() == 1 and bar.get_attribute("aria-label").startswith("Часы по программе: ")
     assert bar.bounding_box()["width"] > 100
