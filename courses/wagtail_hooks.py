@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.templatetags.static import static
-from django.utils.html import format_html
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem

@@ -91,7 +91,7 @@ def test_the_same_person_s_hours_agree_on_every_page(client, person, tmp_path):
 
     client.force_login(admin)
     behind = client.get(BEHIND).content.decode()
-    row = re.search(r"Сверкина.*?<td>(\d+)</td></tr>", behind, re.S)
+    row = re.search(r"Сверкина.*?<td>(\d+)</td></tr>", behind, re.DOTALL)
     assert row and row.group(1) == "42"
 
 
@@ -113,13 +113,13 @@ def test_the_behind_report_charts_people_by_municipality_and_by_library(client, 
     UserFactory(library=LibraryFactory(municipality=south, short_name="Мариинская ЦБС"))
     client.force_login(admin)
     page = client.get(BEHIND).content.decode()
-    chart = re.search(r'<figure class="chart".*?</figure>', page, re.S).group(0)
+    chart = re.search(r'<figure class="chart".*?</figure>', page, re.DOTALL).group(0)
     assert "Отстающие по муниципалитетам" in chart and 'class="w-sr-only"' in chart
     cells = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', chart)
     assert cells[0] == ("Юрга", "3 человека") and ("Мариинск", "1 человек") in cells
     # Filtered to one municipality, the picture is by library.
     page = client.get(f"{BEHIND}?municipality={north.pk}").content.decode()
-    chart = re.search(r'<figure class="chart".*?</figure>', page, re.S).group(0)
+    chart = re.search(r'<figure class="chart".*?</figure>', page, re.DOTALL).group(0)
     assert "Отстающие по библиотекам" in chart
     assert re.findall(r'<th scope="row">(.*?)</th>', chart) == ["Юргинская 0", "Юргинская 1", "Юргинская 2"]
 
@@ -154,7 +154,7 @@ def test_the_learners_report_charts_the_filtered_enrolments_by_status(client, pe
     def chart_rows(url):
         with CaptureQueriesContext(connection) as queries:
             page = client.get(url).content.decode()
-        chart = re.search(r'<figure class="chart".*?</figure>', page, re.S).group(0)
+        chart = re.search(r'<figure class="chart".*?</figure>', page, re.DOTALL).group(0)
         assert "Зачисления по статусам" in chart and 'class="w-sr-only"' in chart
         return re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', chart), len(queries)
 

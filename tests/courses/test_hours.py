@@ -114,7 +114,7 @@ def test_the_bulk_read_gives_each_person_s_figures_in_one_query():
             result = hours.hours_by_year_for(ids)
         return result, len(queries)
 
-    few, few_queries = read([people[0].pk])
+    _few, few_queries = read([people[0].pk])
     many, many_queries = read([p.pk for p in people] + [nobody.pk])
     assert few_queries == many_queries == 1
     assert many == {p.pk: hours.hours_by_year(p) for p in people}
