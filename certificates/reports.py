@@ -5,12 +5,14 @@ from collections import OrderedDict
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from courses.reports import SpreadsheetReportView
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
+from lms.charts import RED, bar_chart
 from lms.libraries.models import Library, Municipality
 
 from . import selectors
@@ -61,4 +63,28 @@ class PeopleBehindReportView(SpreadsheetReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["programme"] = selectors.current_programme()
+        if not self.is_export:
+            context["chart"] = behind_chart(*selectors.behind_by_place(self.object_list))
         return context
+
+
+CHART_ROWS = 12  # the places with most people behind; the rest are summed up in one bar
+
+
+def people_text(number: float) -> str:
+    return ngettext("%(count)s person", "%(count)s people", int(number)) % {"count": int(number)}
+
+
+def behind_chart(by: str, rows: list[tuple[str, int]]) -> str:
+    """How many people are behind in each municipality (or library, when there is one municipality)."""
+    if not rows:
+        return ""
+    if len(rows) > CHART_ROWS:
+        rest = sum(number for _name, number in rows[CHART_ROWS - 1:])
+        rows = [*rows[: CHART_ROWS - 1], (gettext("Other places"), rest)]
+    if by == "municipality":
+        title, column = gettext("Behind, by municipality"), gettext("Municipality")
+    else:
+        title, column = gettext("Behind, by library"), gettext("Library")
+    return bar_chart(rows, title=title, value_text=people_text, colour=RED,
+                     column_titles=(column, gettext("People behind")), hidden_class="w-sr-only")

@@ -5,10 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
+from courses.hours import (
+    COURSE,
+    INTERNSHIP,
+    HoursQuota,
+    current_programme,
+    hours_by_year,
+    hours_entries,
+    hours_quota,
+    hours_since,
+    period_first_year,
+)
 from courses.models import CoursePage, Enrolment, ProgrammePage
 from lms.accounts.models import User
 from lms.internships.models import Booking, Topic
@@ -41,83 +51,80 @@ class TrainingRecord:
     years: list[RecordYear]
     in_progress: list[Enrolment]
     programme: ProgrammePage | None
-    period_start: date | None
-    period_hours: int
-    expected_hours: int | None
+    quota: HoursQuota | None
+
+    @property
+    def period_start(self) -> date | None:
+        return self.quota.period_start if self.quota else None
+
+    @property
+    def period_hours(self) -> int:
+        return self.quota.earned if self.quota else 0
+
+    @property
+    def expected_hours(self) -> int | None:
+        return self.quota.expected if self.quota else None
 
     @property
     def remaining_hours(self) -> int | None:
-        return None if self.expected_hours is None else max(self.expected_hours - self.period_hours, 0)
+        return self.quota.remaining if self.quota else None
 
     @property
     def total_hours(self) -> int:
         return sum(year.hours for year in self.years)
 
 
-def current_programme() -> ProgrammePage | None:
-    return ProgrammePage.objects.live().order_by("path").first()
-
-
 def period_start(programme: ProgrammePage | None, today: date) -> date | None:
-    """The programme's period is counted in whole calendar years up to the current one."""
-    if programme is None:
-        return None
-    return date(today.year - max(programme.period_years, 1) + 1, 1, 1)
+    """The first day of the programme's period (whole calendar years up to the current one)."""
+    return None if programme is None else date(period_first_year(programme, today), 1, 1)
 
 
 def training_record(user: User, *, today: date | None = None) -> TrainingRecord:
+    """The person's completed courses and internships by year, with the hours of each year and the programme's
+    quota, as courses/hours.py counts them (the same figures as «Моё обучение» and the reports): 5 queries."""
     today = today or timezone.localdate()
     programme = current_programme()
-    start = period_start(programme, today)
-    enrolments = list(Enrolment.objects.filter(user=user, status__in=(Enrolment.Status.COMPLETED,
-                                                                      Enrolment.Status.ACTIVE))
-                      .select_related("course").order_by("completed_at", "created_at"))
+    by_year = hours_by_year(user)
     valid = list(Certificate.objects.filter(user=user, status=Certificate.Status.VALID))
-    by_course = {c.course_id: c for c in valid if c.course_id}
-    by_internship = {c.internship_id: c for c in valid if c.internship_id}
-    items = [RecordItem("course", e.course.title, e.course.academic_hours, timezone.localdate(e.completed_at),
-                        by_course.get(e.course_id))
-             for e in enrolments if e.status == Enrolment.Status.COMPLETED]
-    items += [RecordItem("internship", b.topic.title, b.topic.academic_hours, timezone.localdate(b.completed_at),
-                         by_internship.get(b.pk))
-              for b in Booking.objects.filter(user=user, status=Booking.Status.COMPLETED).select_related("topic")]
-    years: dict[int, RecordYear] = {}
-    period_hours = 0
-    for item in sorted(items, key=lambda i: i.completed_on):
-        year = years.setdefault(item.completed_on.year, RecordYear(year=item.completed_on.year))
-        year.hours += item.hours
-        year.items.append(item)
-        if start and item.completed_on >= start:
-            period_hours += item.hours
+    documents = {(COURSE, c.course_id): c for c in valid if c.course_id}
+    documents.update({(INTERNSHIP, c.internship_id): c for c in valid if c.internship_id})
+    years: dict[int, RecordYear] = {year: RecordYear(year=year, hours=hours) for year, hours in by_year.items()}
+    for entry in hours_entries(user):
+        year = years.setdefault(entry.year, RecordYear(year=entry.year, hours=by_year.get(entry.year, 0)))
+        year.items.append(RecordItem(entry.kind, entry.title, entry.hours, entry.completed_on,
+                                     documents.get((entry.kind, entry.reference))))
+    in_progress = list(Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
+                       .select_related("course").order_by("created_at"))
     return TrainingRecord(
-        person=user, years=sorted(years.values(), key=lambda y: y.year, reverse=True),
-        in_progress=[e for e in enrolments if e.status == Enrolment.Status.ACTIVE], programme=programme,
-        period_start=start, period_hours=period_hours,
-        expected_hours=programme.expected_hours if programme else None,
+        person=user, years=sorted(years.values(), key=lambda y: y.year, reverse=True), in_progress=in_progress,
+        programme=programme, quota=hours_quota(by_year, programme, today=today),
     )
 
 
 def people_behind(*, today: date | None = None) -> QuerySet[User]:
-    """Staff whose academic hours in the programme's current period (courses and internships together) are below
-    what the programme expects."""
+    """Staff whose academic hours in the programme's current period (courses/hours.py: courses and internships
+    together) are below what the programme expects, annotated with ``period_hours``."""
     today = today or timezone.localdate()
     programme = current_programme()
     people = User.objects.filter(is_active=True, library__isnull=False).select_related("library",
                                                                                         "library__municipality")
     if programme is None:
         return people.none()
-    start = period_start(programme, today)
-    # Two sums over two relations would multiply each other's rows in one query: each is a subquery of its own.
-    course_hours = (Enrolment.objects.filter(user=OuterRef("pk"), status=Enrolment.Status.COMPLETED,
-                                             completed_at__date__gte=start)
-                    .values("user").annotate(total=Sum("course__academic_hours")).values("total"))
-    internship_hours = (Booking.objects.filter(user=OuterRef("pk"), status=Booking.Status.COMPLETED,
-                                               completed_at__date__gte=start)
-                        .values("user").annotate(total=Sum("topic__academic_hours")).values("total"))
-    hours = (Coalesce(Subquery(course_hours, output_field=IntegerField()), Value(0))
-             + Coalesce(Subquery(internship_hours, output_field=IntegerField()), Value(0)))
+    hours = hours_since(period_first_year(programme, today))
     return (people.annotate(period_hours=hours).filter(period_hours__lt=programme.expected_hours)
             .order_by("library__short_name", "last_name", "first_name"))
+
+
+def behind_by_place(people: QuerySet[User]) -> tuple[str, list[tuple[str, int]]]:
+    """How many of ``people`` (a filtered people_behind()) work in each municipality, most first, for the report's
+    chart; by library when they all work in one municipality. Returns ("municipality" or "library", rows): one
+    query to count the municipalities and one for the rows, whatever the size."""
+    people = people.order_by()
+    places = people.values("library__municipality").distinct().count()
+    field_name = "library__municipality__name" if places > 1 else "library__short_name"
+    rows = (people.values_list(field_name).annotate(number=Count("pk", distinct=True))
+            .order_by("-number", field_name))
+    return ("municipality" if places > 1 else "library"), [(name or "—", number) for name, number in rows]
 
 
 def certificate_by_number_and_surname(number: str, surname: str) -> Certificate | None:
@@ -130,9 +137,6 @@ def certificate_by_number_and_surname(number: str, surname: str) -> Certificate 
 
 
 # --- completed without a document: what an administrator issues by hand ---------------------------------------------
-
-COURSE, INTERNSHIP = "course", "internship"
-
 
 @dataclass
 class PendingCompletion:

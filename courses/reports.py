@@ -11,12 +11,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from lms.charts import bar_chart
 from lms.libraries.models import Library, Municipality
 
 from . import selectors
@@ -143,4 +144,19 @@ class LearnersReportView(SpreadsheetReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["today"] = timezone.localdate()
+        if not self.is_export:
+            context["chart"] = status_chart(selectors.enrolment_status_counts(self.object_list))
         return context
+
+
+def enrolments_text(number: float) -> str:
+    return ngettext("%(count)s enrolment", "%(count)s enrolments", int(number)) % {"count": int(number)}
+
+
+def status_chart(counts: dict[str, int]) -> str:
+    """The filtered enrolments by status, one bar per status that has any, with the figures as a hidden table."""
+    rows = [(Status(status).label, counts[status]) for status in Status if counts.get(status)]
+    if not rows:
+        return ""
+    return bar_chart(rows, title=gettext("Enrolments by status"), value_text=enrolments_text,
+                     column_titles=(gettext("Status"), gettext("Enrolments")), hidden_class="w-sr-only")

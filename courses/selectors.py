@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -15,6 +15,7 @@ from lms.accounts.models import User
 from lms.fixed_queries import FixedQuery
 from lms.libraries.selectors import evbk_participation
 
+from .hours import HoursQuota, current_programme, hours_by_year, hours_quota
 from .models import (
     CourseModulePage,
     CoursePage,
@@ -207,8 +208,9 @@ class Dashboard:
     in_progress: list[Enrolment]
     requested: list[Enrolment]
     completed: list[Enrolment]
-    hours_this_year: int
+    hours_this_year: int  # courses and internships alike: courses/hours.py
     next_courses: list[CoursePage]
+    quota: HoursQuota | None = None
 
 
 ASSIGNED_SOURCES = (Enrolment.Source.MANDATORY, Enrolment.Source.ADMIN, Enrolment.Source.COHORT)
@@ -226,7 +228,7 @@ def learner_dashboard(user: User, *, today: date | None = None, suggestions: int
     assigned = [e for e in active if e.source in ASSIGNED_SOURCES]
     completed = sorted((e for e in enrolments if e.status == Status.COMPLETED),
                        key=lambda e: e.completed_at, reverse=True)
-    hours = sum(e.course.academic_hours for e in completed if timezone.localdate(e.completed_at).year == today.year)
+    by_year = hours_by_year(user)
     taken = {e.course_id for e in enrolments}
     next_courses = list(
         CoursePage.objects.live().public().exclude(pk__in=taken)
@@ -237,8 +239,9 @@ def learner_dashboard(user: User, *, today: date | None = None, suggestions: int
         in_progress=[e for e in active if e.source not in ASSIGNED_SOURCES],
         requested=[e for e in enrolments if e.status == Status.REQUESTED],
         completed=completed,
-        hours_this_year=hours,
+        hours_this_year=by_year.get(today.year, 0),
         next_courses=next_courses,
+        quota=hours_quota(by_year, current_programme(), today=today),
     )
 
 
@@ -265,10 +268,9 @@ def course_statistics(course: CoursePage) -> dict:
     return counts
 
 
-def hours_by_year(user: User) -> dict[int, int]:
-    rows = (Enrolment.objects.filter(user=user, status=Status.COMPLETED)
-            .values_list("completed_at__year").annotate(hours=Sum("course__academic_hours")))
-    return dict(rows)
+def enrolment_status_counts(enrolments: QuerySet[Enrolment]) -> dict[str, int]:
+    """{status: number of enrolments} of a (filtered) report, for its chart: one query whatever the size."""
+    return dict(enrolments.order_by().values_list("status").annotate(number=Count("pk")))
 
 
 # --- Admin screens: requests, bulk enrolment, the learners report ------------------------------------------------

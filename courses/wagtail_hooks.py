@@ -1,5 +1,7 @@
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -121,3 +123,9 @@ def learners_report_menu_item():
 
 # The quizzes' screens, reports and menu items (Wagtail looks for hooks in the apps' own wagtail_hooks modules only).
 from .quizzes import wagtail_hooks as quiz_wagtail_hooks  # noqa: E402,F401
+
+
+@hooks.register("insert_global_admin_css")
+def chart_styles():
+    """The reports' charts (lms/charts.py) sized and captioned in the admin."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin_charts.css"))

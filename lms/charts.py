@@ -34,6 +34,7 @@ SERIES_RAG_KEYS = ("compliant", "expiring", "overdue")
 
 _ids = itertools.count(1)
 _LABEL_CHARS = 30  # SVG text does not wrap: longer labels are cut with «…», the full label stays in the table
+_CHAR_WIDTH = 7.8  # an upper bound of a character's advance at font-size 13 (Cyrillic in common sans fonts)
 
 
 def _fmt(value: float) -> str:
@@ -105,7 +106,10 @@ def stacked_bar_chart(
     ``rows`` are ``(label, values)`` with one value per series. The bar's total is written after it.
     """
     chart_id = f"chart-{next(_ids)}"
-    row_height, gap, label_width, bar_width, total_width = 22, 8, 210, 330, 600
+    row_height, gap, label_width, bar_width = 22, 8, 210, 330
+    totals = [value_text(sum(values)) for _, values in rows]
+    # The written totals («31 зачисление») need their room after the bars: SVG text is clipped at the viewBox.
+    total_width = label_width + bar_width + 8 + max(60, round(max((len(t) for t in totals), default=0) * _CHAR_WIDTH))
     biggest = max_value if max_value else max((sum(values) for _, values in rows), default=0) or 1
     height = max(1, len(rows)) * (row_height + gap)
     shapes = []
@@ -127,7 +131,7 @@ def stacked_bar_chart(
                                           round(x, 2), y + 3, round(width, 2), row_height - 6, colour))
             x += width
         shapes.append(format_html('<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
-                                  label_width + bar_width + 8, y + 15, INK, value_text(sum(values))))
+                                  label_width + bar_width + 8, y + 15, INK, totals[index]))
     svg = format_html(
         '<svg class="chart-bars" viewBox="0 0 {} {}" width="100%" aria-hidden="true" focusable="false"'
         ' xmlns="http://www.w3.org/2000/svg">{}</svg>',

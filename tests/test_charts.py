@@ -51,3 +51,13 @@ def test_stacked_bar_chart_has_a_legend_and_one_column_per_series():
     assert [th.text for th in figure.find("table").find("thead").find("tr")] == [
         "Соответствие", "соответствуют", "не соответствуют"]
     assert figure.find("table").get("class") == "w-sr-only"
+
+
+def test_the_written_totals_get_room_after_the_bars():
+    ns = "{http://www.w3.org/2000/svg}"
+    short = _parse(bar_chart([("Юрга", 3)], title="Отстающие"))
+    long_text = _parse(bar_chart([("Юрга", 3)], title="Отстающие", value_text=lambda v: f"{v:g} зачисления в курсе"))
+    short_width = float(short.find(f"{ns}svg").get("viewBox").split()[2])
+    long_width = float(long_text.find(f"{ns}svg").get("viewBox").split()[2])
+    assert short_width == 210 + 330 + 8 + 60
+    assert long_width >= 210 + 330 + 8 + len("3 зачисления в курсе") * 7
