@@ -190,6 +190,7 @@ def test_trainer_adds_a_lesson_that_goes_live_once_an_administrator_approves_it(
     context = new_context()
     page = context.new_page()
     log_in(page, TRAINER, DEMO_PASSWORD)
+    page.locator(".account-menu summary").click()  # the person's menu holds the admin's link
     page.locator(".account-nav").get_by_role("link", name="Администрирование").click()
     page.wait_for_url("**/admin/")
     page.goto(f"/admin/pages/add/courses/lessonpage/{module.pk}/")

@@ -27,7 +27,7 @@ ROLES = {"learner": LEARNER, "head": HEAD, "trainer": "trainer@demo.kuzbass-lms.
 # One row of links in the header is about 46 px high; a second row would add about 30 px.
 ONE_ROW_HEADER = 64
 # On a phone: the brand, then at most two rows of links.
-PHONE_HEADER = 160
+PHONE_HEADER = 120  # about 98 px with the demo names; a long name may add a fourth row
 SHOTS = Path(os.environ["PHONE_SHOTS"]) if os.environ.get("PHONE_SHOTS") else None
 
 # URL names that are not pages to read: actions answered by a redirect, files and feeds, the admin's doors, the
