@@ -16,6 +16,8 @@ from django.db import transaction
 
 from cms.demo import DEMO_PASSWORD
 
+from .axe import axe_report, axe_violations
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -45,6 +47,10 @@ NOT_PAGES = {
     "account_reauthenticate", "account_set_password",
 }
 
+
+# Pages laid out differently on a phone (stacked tables, the course page's side first): axe-core looks at them there.
+PHONE_LAYOUTS = {"CoursePage", "QuizPage", "courses:dashboard", "certificates:my_documents",
+                 "certificates:training_record", "internships:topics", "internships:staff_requests"}
 
 # Every other URL name, and every page type, is a page looked at on a phone, by whom (see `pages_to_visit`).
 VISITED_URL_NAMES = {
@@ -252,7 +258,8 @@ def shot(page, name: str, viewport: dict) -> None:
 
 def test_every_learner_page_fits_a_phone_with_the_course_action_on_the_first_screen(new_context, live_server):
     """At 390 px no page is wider than the screen, and on the course page the main button (log in, enrol,
-    continue) or the course's standing is on the first screen (844 px), whatever the person's enrolment."""
+    continue) or the course's standing is on the first screen (844 px), whatever the person's enrolment. The pages
+    laid out differently on a phone have no serious axe-core violation there."""
     from django.urls import resolve
 
     data = learner_with_everything()
@@ -280,6 +287,10 @@ def test_every_learner_page_fits_a_phone_with_the_course_action_on_the_first_scr
         width, wide = too_wide(page)
         if width > PHONE["width"]:
             problems.append(f"{who} {path} ({what}): {width} px wide at {PHONE['width']} px: {wide}")
+        if what in PHONE_LAYOUTS:
+            violations = axe_violations(page)
+            if violations:
+                problems.append(f"{who} {path}: axe-core at 390 px:\n{axe_report(violations)}")
         if what == "CoursePage":
             label, bottom = main_action_bottom(page)
             actions.add(label)
@@ -344,6 +355,9 @@ def test_header_is_one_row_at_1280_and_tidy_on_a_phone_for_every_role(new_contex
         assert too_wide(page)[0] <= PHONE["width"]
         menu.locator("summary").click()
         assert menu.get_by_role("link", name="Мои документы").is_visible()
+        if javascript:
+            violations = axe_violations(page)
+            assert not violations, f"axe-core with the menu open:\n{axe_report(violations)}"
         box = menu.locator("ul").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{role}: the open menu leaves the screen"
         if javascript:
