@@ -28,12 +28,12 @@ ROLES = {"learner": LEARNER, "head": HEAD, "trainer": "trainer@demo.kuzbass-lms.
          "admin": "admin@demo.kuzbass-lms.ru"}
 # One row of links in the header is about 46 px high; a second row would add about 30 px.
 ONE_ROW_HEADER = 64
-# On a phone: the brand, then at most two rows of links.
-PHONE_HEADER = 120  # about 98 px with the demo names; a long name may add a fourth row
+# On a phone: the brand, then two rows of links (about 98 px with the demo names).
+PHONE_HEADER = 120
 SHOTS = Path(os.environ["PHONE_SHOTS"]) if os.environ.get("PHONE_SHOTS") else None
 
 # URL names that are not pages to read: actions answered by a redirect, files and feeds, the admin's doors, the
-# machinery. Everything else in the URL map is visited by `test_every_learner_page_fits_a_phone`.
+# machinery. Everything else in the URL map is visited by `test_every_learner_page_fits_a_phone_…`.
 NOT_PAGES = {
     "healthz", "set_language", "wagtaildocs_serve", "wagtaildocs_authenticate_with_password", "wagtailcore_login",
     "wagtailcore_authenticate_with_password", "page_serve", "wagtail_serve", "bench_floor", None,
@@ -42,9 +42,8 @@ NOT_PAGES = {
     "internships:public_feed", "internships:personal_feed", "internships:feed_renew", "internships:interest",
     "internships:request", "internships:nominate", "internships:cancel", "internships:confirm", "internships:report",
     "internships:report_download", "internships:ics", "internships:staff_decide",
-    # allauth's doors this site keeps closed or that only redirect (codes and reauthentication are off)
-    "account_request_reauthentication_code", "account_confirm_reauthentication_code", "account_confirm_login_code",
-    "account_reauthenticate", "account_set_password",
+    # allauth's doors that only send elsewhere here (log-in codes are off; the demo people have a password)
+    "account_confirm_reauthentication_code", "account_confirm_login_code", "account_set_password",
 }
 
 
@@ -57,7 +56,8 @@ VISITED_URL_NAMES = {
     "account_login", "account_signup", "account_reset_password", "account_reset_password_done",
     "account_reset_password_from_key", "account_reset_password_from_key_done", "account_email_verification_sent",
     "account_confirm_email", "account_inactive", "account_email", "account_change_password",
-    "accounts:profile", "accounts:invitation_accept",
+    "account_reauthenticate", "account_request_reauthentication_code", "accounts:profile",
+    "accounts:invitation_accept",
     "courses:dashboard", "courses:attempt", "courses:attempt_finish", "courses:attempt_result",
     "certificates:lookup", "certificates:verify", "certificates:my_documents", "certificates:training_record",
     "internships:topics", "internships:session", "internships:my", "internships:staff_requests",
@@ -205,6 +205,8 @@ def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
         ("account_inactive", "anonymous", "/accounts/inactive/"),
         ("account_email", "learner", "/accounts/email/"),
         ("account_change_password", "learner", "/accounts/password/change/"),
+        ("account_reauthenticate", "learner", "/accounts/reauthenticate/"),
+        ("account_request_reauthentication_code", "learner", "/accounts/reauthenticate/code/"),
         ("404", "anonymous", "/no-such-page/"), ("404", "learner", "/no-such-page/"),
     ]
     assert {type(home).__name__, type(lesson).__name__, type(quiz_in_progress).__name__} <= VISITED_PAGE_TYPES
@@ -280,7 +282,7 @@ def test_every_learner_page_fits_a_phone_with_the_course_action_on_the_first_scr
     for number, (what, who, path) in enumerate(visits):
         page = pages[who]
         response = page.goto(path)
-        expected = 404 if what in ("404", ) else 200
+        expected = 404 if what == "404" else 200
         if response.status != expected:
             problems.append(f"{who} {path}: HTTP {response.status}")
             continue
