@@ -154,11 +154,11 @@ def invitation_link() -> str:
 
 def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
     """(what it is: a URL name or a page type, who looks: anonymous / learner / head, path) for every page."""
-    from courses.models import CourseModulePage, LessonPage, QuizPage
     from wagtail.models import Site
 
     from certificates.models import Certificate
     from cms.models import StandardPage
+    from courses.models import CourseModulePage, LessonPage
 
     completed, in_progress, assigned = data["courses"]
     certificate = Certificate.objects.filter(user=data["learner"]).order_by("pk").first()
