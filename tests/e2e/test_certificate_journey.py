@@ -126,6 +126,7 @@ def test_learner_completes_a_course_downloads_the_certificate_and_checks_its_qr_
     assert certificate.status == Certificate.Status.VALID and certificate.pdf
 
     # --- «Мои документы»: the certificate and its PDF -------------------------------------------------------------------
+    page.locator(".account-menu summary").click()  # the person's menu holds «Мои документы»
     page.locator(".account-nav").get_by_role("link", name="Мои документы").click()
     page.wait_for_url("**/my/documents/")
     row = page.locator("tbody tr", has_text=certificate.number)

@@ -98,7 +98,8 @@ def test_librarian_signs_up_confirms_her_address_and_logs_in(page, live_server):
     expect_russian(page)
     name = page.locator("header .user-name")
     assert name.inner_text().strip() == "Орлова Т. В."
-    assert name.get_attribute("href") == "/accounts/profile/"
+    name.click()  # her name opens her menu: the profile, and the way out
+    assert page.locator("header").get_by_role("link", name="Профиль").get_attribute("href") == "/accounts/profile/"
     assert page.locator("header").get_by_role("button", name="Выйти").is_visible()
 
 
