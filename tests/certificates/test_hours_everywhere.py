@@ -169,3 +169,16 @@ def test_the_learners_report_charts_the_filtered_enrolments_by_status(client, pe
     assert many == few
     export = client.get(f"{LEARNERS}?export=csv")
     assert export.status_code == 200 and "Зачисления по статусам" not in b"".join(export.streaming_content).decode()
+
+
+def test_dates_on_the_learners_pages_are_written_with_the_year_word(client, person):
+    """«3 декабря 2026 г.», as Russian writes a date (Django's Russian DATE_FORMAT), in the record's table and among
+    the completed courses on «Моё обучение»."""
+    person, _admin, year = person
+    client.force_login(person)
+    today = timezone.localdate()
+    written = f"{today.day} "
+    for address in ("/my/record/", "/learning/"):
+        text = client.get(address).content.decode()
+        dates = re.findall(rf"{written}[а-я]+ {today.year}(?:\xa0|\s)?г?\.?", text)
+        assert dates and all(date.endswith("г.") for date in dates), (address, dates)
