@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from .admin_inspect import CertificateInspectView
 from .admin_views import IssueViewSet
 from .bulk_actions import ReissueBulkAction, RevokeBulkAction, user_may_act_in_bulk
 from .models import Certificate, CertificateTemplate
@@ -66,7 +67,7 @@ class CertificateViewSet(ModelViewSet):
     menu_label = _("Register of certificates")
     add_to_admin_menu = False
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["pdf"]  # the stored file is never linked: PDFs go through the download view's checks
+    inspect_view_class = CertificateInspectView  # labelled facts, Kemerovo time; the stored PDF is never linked
     copy_view_enabled = False
     list_display = ["number", Column("holder", label=_("Holder"), accessor="user"), "course", "status", "issued_at"]
     list_filter = {"status": ["exact"], "course": ["exact"], "issued_at": ["gte", "lte"],
