@@ -102,5 +102,5 @@ def facts_list(facts: dict) -> str:
     rows = [(label, facts.get(key) or EMPTY) for key, label in FACT_LABELS.items()]
     rows += [(_("Other"), value) for key, value in facts.items()
              if key not in FACT_LABELS and key not in FACTS_SAID_OTHERWISE and value not in (None, "")]
-    return format_html('<dl class="certificate-facts">{}</dl>',
+    return format_html('<dl class="w-border-l w-border-border-furniture w-pl-5">{}</dl>',
                        format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))

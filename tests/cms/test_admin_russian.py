@@ -198,3 +198,30 @@ def test_admin_strings_have_no_gendered_guesses():
 
     catalogue = (Path(__file__).resolve().parents[2] / "locale/ru/LC_MESSAGES/django.po").read_text()
     assert not re.findall(r'msgstr.*\w\(а\)', catalogue)
+
+
+def test_certificate_inspect_view_does_a_fixed_number_of_queries(client, workplace):
+    """A revoked and replaced certificate names more people and documents than a fresh one, in as many queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from certificates import services as certificate_services
+
+    admin = workplace[Role.ADMINISTRATOR]
+    client.force_login(admin)
+
+    def queries_of(certificate) -> int:
+        url = f"/admin/certificate_register/inspect/{certificate.pk}/"
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    fresh = Certificate.objects.get()
+    plain = queries_of(fresh)
+    certificate_services.certificate_reissue(certificate=fresh, actor=admin)
+    replaced = Certificate.objects.get(pk=fresh.pk)
+    certificate_services.certificate_revoke(certificate=replaced.replaced_by, reason="Ошибка в ФИО", actor=admin)
+    assert queries_of(replaced) == plain and queries_of(replaced.replaced_by) == plain
+    text = visible_text(client.get(f"/admin/certificate_register/inspect/{replaced.replaced_by.pk}/").content.decode())
+    assert "Ошибка в ФИО" in text and admin.full_name in text and english_leftovers(text) == []
