@@ -228,3 +228,19 @@ def test_certificate_inspect_view_does_a_fixed_number_of_queries(client, workpla
     assert queries_of(replaced) == plain and queries_of(replaced.replaced_by) == plain
     text = visible_text(client.get(f"/admin/certificate_register/inspect/{replaced.replaced_by.pk}/").content.decode())
     assert "Ошибка в ФИО" in text and admin.full_name in text and english_leftovers(text) == []
+
+
+def test_certificate_register_exports_in_russian_and_kemerovo_time(client, workplace):
+    """The register's CSV: Russian headings and status, the time as the listing shows it (it failed before on the
+    Django-style paths of its columns)."""
+    certificate = Certificate.objects.get()
+    client.force_login(workplace[Role.ADMINISTRATOR])
+    response = client.get("/admin/certificate_register/", {"export": "csv"})
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("Регистрационный номер,Фамилия,Имя,Отчество,Библиотека,Курс или стажировка,Состояние")
+    local = timezone.localtime(certificate.issued_at)
+    assert f"{local:%d.%m.%Y %H:%M}" in lines[1] and "Действителен" in lines[1] and "+00:00" not in lines[1]
+    assert certificate.facts["course"] in lines[1] and certificate.user.last_name in lines[1]
+    xlsx = client.get("/admin/certificate_register/", {"export": "xlsx"})
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
