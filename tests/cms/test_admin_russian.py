@@ -244,3 +244,11 @@ def test_certificate_register_exports_in_russian_and_kemerovo_time(client, workp
     assert certificate.facts["course"] in lines[1] and certificate.user.last_name in lines[1]
     xlsx = client.get("/admin/certificate_register/", {"export": "xlsx"})
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+
+def test_library_export_says_yes_no_and_the_kind_in_words(client, workplace):
+    client.force_login(workplace[Role.ADMINISTRATOR])
+    response = client.get("/admin/libraries/", {"export": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    assert "Вид" in text.splitlines()[0] and "Централизованная библиотечная система" in text
+    assert ",да," in text and ",нет," in text and not re.search(r"\b(True|False|system)\b", text)
