@@ -13,6 +13,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from courses.reports import SpreadsheetReportView
+
+from .admin_inspect import CertificateInspectView
 from .admin_views import IssueViewSet
 from .bulk_actions import ReissueBulkAction, RevokeBulkAction, user_may_act_in_bulk
 from .models import Certificate, CertificateTemplate
@@ -20,6 +23,13 @@ from .models import Certificate, CertificateTemplate
 
 class CertificateIndexView(IndexView):
     """The register's listing, with the checkboxes of the bulk actions for those who may reissue or revoke."""
+
+    # The export (CSV/XLSX): the facts as certified (course or internship, library at issue), the status in words,
+    # times in Kemerovo time like the listing (Wagtail's default writes UTC).
+    export_headings = {"user.last_name": _("Last name"), "user.first_name": _("First name"),
+                       "user.patronymic": _("Patronymic"), "facts.library": _("Library"),
+                       "facts.course": _("Course or internship"), "get_status_display": _("Status")}
+    custom_value_preprocess = SpreadsheetReportView.custom_value_preprocess
 
     @cached_property
     def bulk_actions_allowed(self) -> bool:
@@ -66,13 +76,13 @@ class CertificateViewSet(ModelViewSet):
     menu_label = _("Register of certificates")
     add_to_admin_menu = False
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["pdf"]  # the stored file is never linked: PDFs go through the download view's checks
+    inspect_view_class = CertificateInspectView  # labelled facts, Kemerovo time; the stored PDF is never linked
     copy_view_enabled = False
     list_display = ["number", Column("holder", label=_("Holder"), accessor="user"), "course", "status", "issued_at"]
     list_filter = {"status": ["exact"], "course": ["exact"], "issued_at": ["gte", "lte"],
                    "user__library": ["exact"]}
-    list_export = ["number", "user__last_name", "user__first_name", "user__patronymic", "user__library__short_name",
-                   "course__title", "status", "issued_at", "revoked_reason"]
+    list_export = ["number", "user.last_name", "user.first_name", "user.patronymic", "facts.library", "facts.course",
+                   "get_status_display", "issued_at", "revoked_reason"]
     search_fields = ["number", "user__last_name"]
     search_backend_name = None
     # Administrators may only view the register: issue, reissue and revocation go through the services

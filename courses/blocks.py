@@ -7,6 +7,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from . import table_editor  # noqa: F401 - the table editor's menu in Russian
+
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ul", "ol"]
 
 

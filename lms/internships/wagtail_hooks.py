@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -13,8 +14,13 @@ from .models import Requirement, Session, SessionQuota, Topic
 INTERNSHIPS_MENU_HOOK = "register_internships_menu_item"
 
 
+class TopicIndexView(IndexView):
+    add_item_label = _("Add an internship topic")  # the accusative («тему»), which the generic label cannot give
+
+
 class TopicViewSet(ModelViewSet):
     model = Topic
+    index_view_class = TopicIndexView
     icon = "doc-full-inverse"
     menu_label = _("Topics")
     menu_order = 10

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
@@ -11,9 +12,17 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from .models import Library, Municipality
 
 
+def _yes_no(value: bool) -> str:
+    return gettext("yes") if value else gettext("no")
+
+
 class LibraryIndexView(IndexView):
     # Russian needs the accusative here («Добавить библиотеку»), which the generic label cannot give.
     add_item_label = _("Add a library")
+    # The export says «да»/«нет» and the kind in words (Wagtail writes Python's True/False and the stored code).
+    export_headings = {"get_kind_display": _("Kind")}
+    custom_value_preprocess = {**IndexView.custom_value_preprocess,
+                               bool: {IndexView.FORMAT_CSV: _yes_no, IndexView.FORMAT_XLSX: _yes_no}}
 
 
 class MunicipalityIndexView(IndexView):
@@ -47,7 +56,8 @@ class LibraryViewSet(ModelViewSet):
         BooleanColumn("is_active", label=_("active")),
     ]
     list_filter = ["municipality", "kind", "evbk_participant", "is_active"]
-    list_export = ["code", "name", "short_name", "municipality", "kind", "parent", "evbk_participant", "address"]
+    list_export = ["code", "name", "short_name", "municipality", "get_kind_display", "parent", "evbk_participant",
+                   "address"]
     search_fields = ["name", "short_name", "code"]
     search_backend_name = None
     form_fields = ["name", "short_name", "code", "municipality", "kind", "parent", "evbk_participant", "address",
