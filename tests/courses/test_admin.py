@@ -452,3 +452,18 @@ def test_group_enrolment_from_an_uploaded_list(client, db):
                                                  "emails_file": SimpleUploadedFile("list.xlsx", b"junk")})
     assert broken.status_code == 200 and "XLSX" in broken.content.decode()
     assert not Enrolment.objects.exists()
+
+
+def test_the_page_explorer_lists_a_courses_modules_in_course_order(client, db):
+    """The explorer shows a course's children in the order learners meet them, even after the first one is edited
+    last (Wagtail's default listing order is the latest edit first)."""
+    course = pages.course(pages.programme())
+    first, second, third = (pages.module(course, title=title) for title in ("Модуль один", "Модуль два", "Модуль три"))
+    first.title = "Модуль один (исправлен)"
+    first.save_revision().publish()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    html = client.get(f"/admin/pages/{course.pk}/").content.decode()
+    titles = (first.title, second.title, third.title)
+    assert all(title in html for title in titles), [t for t in titles if t not in html]
+    positions = [html.index(title) for title in titles]
+    assert positions == sorted(positions)
