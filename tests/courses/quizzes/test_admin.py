@@ -320,3 +320,18 @@ def test_an_oversized_question_file_is_refused_and_nothing_is_kept(client, train
     page = response.content.decode()
     assert "не принят" in page and "б" * 1000 not in page
     assert bank_count(course) == 0
+
+
+def test_moodles_root_category_reads_as_the_bank(client, trainer_course):
+    """Moodle's root category «top» stays in the stored paths (imports and exports exchange them) but a trainer
+    reads «Банк вопросов / …», on the bank's list and its filter, and on the question editor."""
+    course, trainer = trainer_course
+    question_bank.import_into_bank(course.slug, "top/Раздел 1", QUESTIONS[:1])
+    client.force_login(trainer)
+    bank = client.get(BANK, {"course": course.pk})
+    assert "top/Раздел 1" in bank.context["categories"].values()
+    html = bank.content.decode()
+    assert "Банк вопросов / Раздел 1" in html and "top/" not in html
+    question = bank.context["page"][0]
+    editor = client.get(f"/admin/learning/question-bank/questions/{question.pk}/").content.decode()
+    assert "Банк вопросов / Раздел 1" in editor and "top/" not in editor
