@@ -159,8 +159,24 @@ def test_listing_footer_and_page_explorer_count_in_russian(client, workplace):
     client.force_login(UserFactory(is_superuser=True))
     explorer = visible_text(client.get("/admin/pages/", follow=True).content.decode())
     assert re.search(r"\d+–\d+ из \d+", explorer) and " of " not in explorer
+    # The site summary is for those who edit the site's pages without a staff role of the programme (roles get
+    # their panels instead, cms/dashboard.py): an editor of Wagtail's own kind.
+    client.force_login(site_editor())
     dashboard = visible_text(client.get("/admin/").content.decode())
     assert re.search(r"\d+ страниц[аы]? на сайте", dashboard), dashboard
+
+
+def site_editor():
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    group = Group.objects.create(name="Редакторы сайта (тест)")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    GroupPagePermission.objects.create(group=group, page=Page.get_first_root_node(),
+                                       permission=Permission.objects.get(codename="change_page"))
+    editor = UserFactory()
+    editor.groups.add(group)
+    return editor
 
 
 def test_boolean_columns_read_yes_and_no(client, workplace):

@@ -231,6 +231,8 @@ def log_in_context(new_context, email: str | None, *, javascript: bool = True):
         page.locator("input[name=password]").fill(DEMO_PASSWORD)
         with page.expect_navigation():
             page.get_by_role("button", name="Войти", exact=True).click()
+        # Each role lands on its work (staff on the admin's dashboard): look at the site's header from the home page.
+        page.goto("/")
         assert page.locator("header .user-name").count() == 1, f"{email} could not log in"
         page.close()
     return context
