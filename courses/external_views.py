@@ -31,8 +31,8 @@ class ExternalTrainingForm(forms.Form):
                             help_text=gettext_lazy("As written in the document: course, seminar, conference."))
     organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=300)
     academic_hours = forms.IntegerField(label=gettext_lazy("Academic hours"))
-    starts_on = forms.DateField(label=gettext_lazy("From"), widget=_DateInput())
-    ends_on = forms.DateField(label=gettext_lazy("To"), widget=_DateInput())
+    starts_on = forms.DateField(label=gettext_lazy("Start date"), widget=_DateInput())
+    ends_on = forms.DateField(label=gettext_lazy("End date"), widget=_DateInput())
     document = forms.FileField(
         label=gettext_lazy("Scanned document"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
