@@ -11,4 +11,5 @@ urlpatterns = [
     path("my/documents/", views.my_documents, name="my_documents"),
     path("my/record/", views.training_record, name="training_record"),
     path("my/record/pdf/", views.training_record_pdf, name="training_record_pdf"),
+    path("staff/<int:user_id>/record/pdf/", views.staff_training_record_pdf, name="staff_training_record_pdf"),
 ]

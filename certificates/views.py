@@ -118,15 +118,32 @@ def training_record(request):
     return render(request, "certificates/training_record.html", {"record": record_for(request.user)})
 
 
-@login_required
-def training_record_pdf(request):
+def _record_pdf(person, filename: str):
     from django.http import HttpResponse
 
     from .pdf import render_pdf
     from .selectors import training_record as record_for
 
-    record = record_for(request.user)
+    record = record_for(person)
     data = render_pdf("certificates/pdf/training_record.html", {"record": record, "today": timezone.localdate()})
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="training-record.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def training_record_pdf(request):
+    return _record_pdf(request.user, "training-record.pdf")
+
+
+@login_required
+def staff_training_record_pdf(request, user_id: int):
+    """The training record of a staff member, for their library head (own library and its branches) and for
+    administrators; 404 for anyone else, so nobody learns who exists."""
+    from django.shortcuts import get_object_or_404
+
+    from lms.accounts.selectors import staff_visible_to
+
+    person = get_object_or_404(staff_visible_to(request.user), pk=user_id)
+    return _record_pdf(person, f"training-record-{person.pk}.pdf")

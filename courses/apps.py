@@ -22,7 +22,7 @@ class CoursesConfig(AppConfig):
         role_permissions_extend(Role.ADMINISTRATOR, [
             f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer", "quizoverride")
             for action in ("add", "change", "delete", "view")
-        ])
+        ] + ["courses.review_externaltraining", "courses.view_externaltraining", "courses.view_manualcompletion"])
         register_progress_contribution("quiz", quiz_progress)
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
         staff_deactivated.connect(receivers.on_staff_deactivated, dispatch_uid="courses.close_on_deactivation")

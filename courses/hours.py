@@ -7,6 +7,8 @@ A person gains the academic hours of
 * a **course** whose enrolment is *completed* (``Enrolment.status == completed``), the course's hours;
 * an **internship** at ОНБ whose booking is *completed* (``Booking.status == completed``: attended and, where the
   topic asks for it, evaluated), the topic's hours;
+* **external training** (``ExternalTraining``: a course or seminar elsewhere) once an administrator *confirms* it,
+  its own hours, in the year of its end date (``completed_at`` is the start of that day in Kemerovo time);
 
 each counted in the calendar year of its completion moment (``completed_at``) **in Kemerovo time**
 (``settings.TIME_ZONE``, Asia/Novokuznetsk, UTC+7): a course finished at 01:30 on 1 January in Kemerovo counts for
@@ -23,7 +25,7 @@ internships, so a person whose only training of the year was a 16-hour internshi
 the other.
 
 Each kind of training that earns hours is a :class:`HoursSource` in :func:`hours_sources`; external training (courses
-taken elsewhere, confirmed by an administrator) joins there as one more source, and every page follows.
+taken elsewhere, confirmed by an administrator) is one of them, and every page follows.
 
 The reads: :func:`hours_by_year` (one person), :func:`hours_by_year_for` (many people, one query whatever their
 number), :func:`hours_entries` (what a person's hours are made of, for the training record), :func:`hours_since`
@@ -43,9 +45,9 @@ from django.utils import timezone
 
 from lms.internships.models import Booking
 
-from .models import Enrolment, ProgrammePage
+from .models import Enrolment, ExternalTraining, ProgrammePage
 
-COURSE, INTERNSHIP = "course", "internship"
+COURSE, INTERNSHIP, EXTERNAL = "course", "internship", "external"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ def hours_sources() -> list[HoursSource]:
                     hours="course__academic_hours", title="course__title", reference="course_id"),
         HoursSource(INTERNSHIP, Booking.objects.filter(status=Booking.Status.COMPLETED, completed_at__isnull=False),
                     hours="topic__academic_hours", title="topic__title", reference="pk"),
-        # External training joins here: HoursSource("external", ExternalTraining.objects.filter(confirmed...), ...)
+        # Training elsewhere counts once an administrator confirms it, in the year of its end date (completed_at).
+        HoursSource(EXTERNAL, ExternalTraining.objects.filter(status=ExternalTraining.Status.CONFIRMED),
+                    hours="academic_hours", title="title", reference="pk"),
     ]
 
 
@@ -111,8 +115,8 @@ def hours_by_year(user) -> dict[int, int]:
 class HoursEntry:
     """One completed course or internship, with the hours it gave."""
 
-    kind: str  # COURSE or INTERNSHIP
-    reference: int  # the course's id for a course, the booking's id for an internship (what a document names)
+    kind: str  # COURSE, INTERNSHIP or EXTERNAL
+    reference: int  # the course's id for a course, the booking's id for an internship, the external training's id
     title: str
     hours: int
     completed_on: datetime.date  # in Kemerovo time

@@ -347,8 +347,10 @@ from .quizzes.models import (  # noqa: E402 - after the course models they refer
     QuizSlot,
 )
 
+from .external_models import ExternalTraining, ManualCompletion  # noqa: E402
+
 __all__ = [
-    "AssignmentRule", "Attempt", "CourseModulePage", "CoursePage", "CourseTrainer", "Enrolment", "EnrolmentNotice",
+    "AssignmentRule", "ExternalTraining", "ManualCompletion", "Attempt", "CourseModulePage", "CoursePage", "CourseTrainer", "Enrolment", "EnrolmentNotice",
     "LessonCompletion", "LessonPage", "ProgrammePage", "Question", "QuestionCategory", "QuizOverride", "QuizPage",
     "QuizRandomDraw", "QuizSlot",
 ]

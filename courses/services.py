@@ -22,6 +22,7 @@ from .models import (
     Enrolment,
     LessonCompletion,
     LessonPage,
+    ManualCompletion,
 )
 from .signals import course_completed
 
@@ -398,3 +399,30 @@ def course_trainer_add(*, course: CoursePage, user: User) -> CourseTrainer:
 def course_trainer_remove(*, course: CoursePage, user: User) -> None:
     CourseTrainer.objects.filter(course=course, user=user).delete()
     user.groups.remove(_trainer_group(course))
+
+
+# --- Completion by hand ------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def enrolment_complete_by_hand(*, user: User, course: CoursePage, actor: User, reason: str) -> Enrolment:
+    """An administrator marks a course complete for a person (studied on paper, a transfer from another system):
+    the person is enrolled if need be and the completion goes through the same step as any other, so the hours and
+    the certificate follow; who, when and why is kept in ManualCompletion."""
+    if not actor.has_perm("courses.change_enrolment"):
+        raise EnrolmentError(_("Only administrators mark a course complete by hand."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise EnrolmentError(_("Give the reason for marking the course complete."))
+    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("course")
+                 .filter(user=user, course=course).first())
+    if enrolment is not None and enrolment.status == Status.COMPLETED:
+        raise EnrolmentError(_("This person has already completed the course."))
+    if enrolment is None:
+        enrolment = Enrolment.objects.create(user=user, course=course, source=Source.ADMIN, status=Status.ACTIVE,
+                                             decided_by=actor, decided_at=timezone.now())
+    elif enrolment.status != Status.ACTIVE:
+        enrolment.status, enrolment.decided_by, enrolment.decided_at = Status.ACTIVE, actor, timezone.now()
+        enrolment.save(update_fields=["status", "decided_by", "decided_at"])
+    ManualCompletion.objects.create(enrolment=enrolment, completed_by=actor, reason=reason[:1000])
+    _complete(enrolment)
+    return enrolment

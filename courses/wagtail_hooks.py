@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from lms.accounts.wagtail_hooks import PermissionMenuItem
 
-from . import admin_views, selectors
+from . import admin_views, external_admin, selectors
 from .admin_forms import AssignmentRuleForm, CourseTrainerForm
 from .admin_menu import LEARNING_MENU_HOOK, CourseManagerMenuItem
 from .authoring import document_is_public
@@ -90,6 +90,9 @@ def register_learning_urls():
         path("learning/requests/", admin_views.enrolment_requests, name="courses_enrolment_requests"),
         path("learning/requests/<int:pk>/decide/", admin_views.enrolment_decide, name="courses_enrolment_decide"),
         path("learning/group-enrolment/", admin_views.bulk_enrolment, name="courses_bulk_enrolment"),
+        path("learning/external/", external_admin.external_review, name="courses_external_review"),
+        path("learning/external/<int:pk>/decide/", external_admin.external_decide, name="courses_external_decide"),
+        path("learning/complete-by-hand/", external_admin.complete_by_hand, name="courses_complete_by_hand"),
         path("reports/learners/", LearnersReportView.as_view(), name="courses_learners_report"),
         path("reports/learners/results/", LearnersReportView.as_view(results_only=True),
              name="courses_learners_report_results"),
@@ -106,6 +109,32 @@ def enrolment_requests_menu_item():
 def bulk_enrolment_menu_item():
     return PermissionMenuItem(_("Group enrolment"), reverse("courses_bulk_enrolment"), icon_name="group", order=20,
                               permission="courses.add_enrolment")
+
+
+@hooks.register(LEARNING_MENU_HOOK)
+def external_review_menu_item():
+    return PermissionMenuItem(_("External training"), reverse("courses_external_review"), icon_name="doc-full",
+                              order=25, permission="courses.review_externaltraining")
+
+
+@hooks.register(LEARNING_MENU_HOOK)
+def complete_by_hand_menu_item():
+    return PermissionMenuItem(_("Mark a course complete"), reverse("courses_complete_by_hand"), icon_name="check",
+                              order=27, permission="courses.change_enrolment")
+
+
+class HeadMenuItem(MenuItem):
+    """Shown to library heads (not administrators): their staff's training elsewhere, on the front site."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.has_perm("accounts.view_library_staff") and not user.has_perm("accounts.view_user")
+
+
+@hooks.register("register_admin_menu_item")
+def staff_external_menu_item():
+    return HeadMenuItem(_("Training of my staff elsewhere"), reverse("courses:external_staff"), icon_name="doc-full",
+                        order=205)
 
 
 class LearnersReportMenuItem(MenuItem):

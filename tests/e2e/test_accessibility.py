@@ -69,7 +69,7 @@ def log_in_demo_learner(page, live_server):
 def test_pages_of_a_logged_in_learner_have_no_serious_accessibility_violation(page, live_server, screenshot):
     log_in_demo_learner(page, live_server)
     screenshot(page, "home-logged-in")
-    for path in ("/learning/", "/", "/accounts/profile/", "/internships/", "/internships/my/"):
+    for path in ("/learning/", "/", "/accounts/profile/", "/internships/", "/internships/my/", "/learning/external/"):
         # Loaded again: the «logged in» message is checked on its own below.
         assert page.goto(path).status == 200
         assert page.locator(".messages").count() == 0
@@ -106,3 +106,21 @@ def test_several_errors_on_one_field_keep_ids_unique(page):
     assert not duplicates, f"duplicate ids: {duplicates}"
     for error in errors:
         assert error in described, f"{error!r} is not in aria-describedby of the password field"
+
+
+def test_the_external_training_form_with_errors_has_no_serious_accessibility_violation(page, live_server,
+                                                                                      screenshot):
+    log_in_demo_learner(page, live_server)
+    page.goto("/learning/external/")
+    page.evaluate("document.querySelector('form.form').noValidate = true")  # the server's errors, not the browser's
+    page.locator("#id_title").fill("Семинар")
+    page.locator("#id_organisation").fill("РГБ")
+    page.locator("#id_academic_hours").fill("0")
+    page.locator("#id_starts_on").fill("2026-03-02")
+    page.locator("#id_ends_on").fill("2026-03-01")
+    page.get_by_role("button", name="Отправить на подтверждение").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".form-errors").inner_text().strip() == "Число академических часов должно быть больше нуля."
+    screenshot(page, "external-training-errors")
+    violations = axe_violations(page)
+    assert not violations, f"axe-core on the external training form with errors:\n{axe_report(violations)}"

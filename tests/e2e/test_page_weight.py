@@ -28,3 +28,13 @@ def test_document_and_css_weigh_at_most_100_kb(new_page, live_server, path):
     assert any(url.endswith(".css") for url in weights), f"no stylesheet loaded on {path}: {weights}"
     total = sum(weights.values())
     assert total <= BUDGET, f"{path}: {total} bytes of document + CSS (budget {BUDGET}): {weights}"
+
+
+def test_the_external_training_page_of_a_learner_weighs_at_most_100_kb(new_context, log_in, page_weight):
+    context = new_context(javascript=False)  # works without a script: the form posts and the page answers
+    page = context.new_page()
+    log_in(page, "learner@demo.kuzbass-lms.ru", "kuzbass-demo-2026")
+    total, weights, foreign = page_weight("/learning/external/", storage_state=context.storage_state())
+    assert not foreign, f"/learning/external/ fetches from other sites: {foreign}"
+    assert any(url.endswith(".css") for url in weights), weights
+    assert total <= BUDGET, f"/learning/external/: {total} bytes of document + CSS (budget {BUDGET}): {weights}"
