@@ -39,6 +39,7 @@ NOT_PAGES = {
     "wagtailcore_authenticate_with_password", "page_serve", "wagtail_serve", "bench_floor", None,
     "accounts:personal_data", "account_logout", "courses:enrol", "courses:withdraw", "courses:complete_lesson",
     "courses:quiz_start", "courses:attempt_submit", "certificates:download", "certificates:training_record_pdf",
+    "certificates:staff_training_record_pdf", "courses:external_document",
     "internships:public_feed", "internships:personal_feed", "internships:feed_renew", "internships:interest",
     "internships:request", "internships:nominate", "internships:cancel", "internships:confirm", "internships:report",
     "internships:report_download", "internships:ics", "internships:staff_decide",
@@ -49,7 +50,8 @@ NOT_PAGES = {
 
 # Pages laid out differently on a phone (stacked tables, the course page's side first): axe-core looks at them there.
 PHONE_LAYOUTS = {"CoursePage", "QuizPage", "courses:dashboard", "certificates:my_documents",
-                 "certificates:training_record", "internships:topics", "internships:staff_requests"}
+                 "certificates:training_record", "internships:topics", "internships:staff_requests",
+                 "courses:external", "courses:external_staff"}
 
 # Every other URL name, and every page type, is a page looked at on a phone, by whom (see `pages_to_visit`).
 VISITED_URL_NAMES = {
@@ -61,6 +63,7 @@ VISITED_URL_NAMES = {
     "courses:dashboard", "courses:attempt", "courses:attempt_finish", "courses:attempt_result",
     "certificates:lookup", "certificates:verify", "certificates:my_documents", "certificates:training_record",
     "internships:topics", "internships:session", "internships:my", "internships:staff_requests",
+    "courses:external", "courses:external_staff",
 }
 VISITED_PAGE_TYPES = {"HomePage", "StandardPage", "ProgrammePage", "CoursePage", "CourseModulePage", "LessonPage",
                       "QuizPage"}
@@ -192,6 +195,8 @@ def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
         ("internships:session", "learner", f"/internships/sessions/{data['session'].pk}/"),
         ("internships:my", "learner", "/internships/my/"),
         ("internships:staff_requests", "head", "/internships/staff/"),
+        ("courses:external", "learner", "/learning/external/"),
+        ("courses:external_staff", "head", "/learning/external/staff/"),
         ("accounts:profile", "learner", "/accounts/profile/"),
         ("accounts:invitation_accept", "anonymous", data["invitation"]),
         ("account_login", "anonymous", "/accounts/login/"),
