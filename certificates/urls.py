@@ -11,4 +11,6 @@ urlpatterns = [
     path("my/documents/", views.my_documents, name="my_documents"),
     path("my/record/", views.training_record, name="training_record"),
     path("my/record/pdf/", views.training_record_pdf, name="training_record_pdf"),
+    path("my/data/", views.my_data, name="my_data"),
+    path("my/data/pdf/", views.my_data_pdf, name="my_data_pdf"),
 ]
