@@ -132,6 +132,16 @@ INTERNSHIP_NOTICES = {
 }
 
 
+# The frozen facts of a document, in the order a reader expects them (the raw dates and hours repeat these).
+CERTIFIED_FACTS = {
+    "full_name": gettext_lazy("Issued to"), "name_dative": gettext_lazy("Name on the document"),
+    "position": gettext_lazy("Position"), "library": gettext_lazy("Library"), "course": gettext_lazy("Course"),
+    "programme": gettext_lazy("Programme"), "hours_phrase": gettext_lazy("Academic hours"),
+    "period_text": gettext_lazy("Period"), "issued_on": gettext_lazy("Date of issue"),
+    "issuer": gettext_lazy("Issuer"),
+}
+
+
 @dataclass
 class Section:
     key: str
@@ -242,8 +252,7 @@ def personal_data_collect(*, user) -> list[Section]:
     certificates = Section("certificates", _("Documents issued (registry)"), [
         {_("Registry number"): item.number, _("Status"): item.get_status_display(),
          _("Issued"): _local(item.issued_at), _("Revoked"): _local(item.revoked_at),
-         _("Certified facts"): "; ".join(f"{key}: {value}" for key, value in sorted(item.facts.items())
-                                         if isinstance(value, (str, int, float)))}
+         **{str(label): item.facts[key] for key, label in CERTIFIED_FACTS.items() if item.facts.get(key)}}
         for item in Certificate.objects.filter(user_id=person.pk).order_by("issued_at", "pk")])
 
     roles_held = Section("roles_held", _("Work as trainer or mentor"))

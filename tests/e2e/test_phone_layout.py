@@ -39,6 +39,7 @@ NOT_PAGES = {
     "wagtailcore_authenticate_with_password", "page_serve", "wagtail_serve", "bench_floor", None,
     "accounts:personal_data", "account_logout", "courses:enrol", "courses:withdraw", "courses:complete_lesson",
     "courses:quiz_start", "courses:attempt_submit", "certificates:download", "certificates:training_record_pdf",
+    "certificates:my_data", "certificates:my_data_pdf",
     "internships:public_feed", "internships:personal_feed", "internships:feed_renew", "internships:interest",
     "internships:request", "internships:nominate", "internships:cancel", "internships:confirm", "internships:report",
     "internships:report_download", "internships:ics", "internships:staff_decide",
