@@ -203,3 +203,14 @@ def test_the_users_edit_page_offers_the_action(leaver, client):
     assert reverse("person_anonymise", args=[learner.pk]) in html and "Обезличить" in html
     own = client.get(reverse("wagtailusers_users:edit", args=[admin.pk])).content.decode()
     assert reverse("person_anonymise", args=[admin.pk]) not in own
+
+
+def test_the_confirmation_page_reads_in_russian(leaver, client):
+    from tests.cms.admin_russian import english_leftovers, visible_text
+
+    learner, admin, _booking, _course = leaver
+    client.force_login(admin)
+    url = reverse("person_anonymise", args=[learner.pk])
+    for response in (client.get(url), client.post(url, {"confirmation": "нет"})):
+        text = visible_text(response.content.decode()).replace(learner.email, "")
+        assert english_leftovers(text) == [], english_leftovers(text)
