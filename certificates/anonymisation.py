@@ -3,7 +3,7 @@
 What goes: the name in three parts, the e-mail (replaced by a unique address in the reserved `.invalid` domain,
 which no mail server delivers to), the other e-mail addresses, the position, the password (the account can no
 longer log in and is deactivated), unused invitations, the personal calendar address, the interest lists, the
-person's lines in uploaded staff lists, and the files the person uploaded (internship reports, the admin profile
+person's lines in uploaded staff lists, the account's label in the admin's history, and the files the person uploaded (internship reports, the admin profile
 picture; the files are deleted once the change is committed).
 
 What stays: the registry of issued documents with its frozen facts (name, course, hours, dates), as the law on
@@ -18,8 +18,10 @@ import secrets
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from lms.accounts.models import Invitation, normalize_email
@@ -102,6 +104,9 @@ def person_anonymise(*, person, actor, confirmation: str) -> PersonalDataErasure
         "calendar_feeds": CalendarFeed.objects.filter(user_id=person.pk).delete()[0],
         "interests": Interest.objects.filter(user_id=person.pk).delete()[0],
         "staff_lists": _staff_lists_scrub(old_email),
+        # Wagtail's history of the account (its edits in the user screens) names it by its label: the name.
+        "log_labels": ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User),
+                                                   object_id=str(person.pk)).update(label=f"#{person.pk}"),
         "files": len(files),
     }
     person.last_name = person.first_name = person.patronymic = person.position = ""
