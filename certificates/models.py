@@ -115,3 +115,23 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class PersonalDataErasure(models.Model):
+    """The audit of an anonymisation (152-ФЗ): which account, who did it and when. It keeps nothing that was erased
+    (no name, no e-mail): only the account's number and how many records and files were cleared."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.PROTECT,
+                                  related_name="personal_data_erasure")
+    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("anonymised by"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    erased_at = models.DateTimeField(_("anonymised"), default=timezone.now)
+    summary = models.JSONField(_("what was cleared"), default=dict)
+
+    class Meta:
+        verbose_name = _("anonymisation of personal data")
+        verbose_name_plural = _("anonymisations of personal data")
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.person_id}"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("my/record/", views.training_record, name="training_record"),
     path("my/record/pdf/", views.training_record_pdf, name="training_record_pdf"),
     path("staff/<int:user_id>/record/pdf/", views.staff_training_record_pdf, name="staff_training_record_pdf"),
+    path("my/data/", views.my_data, name="my_data"),
+    path("my/data/pdf/", views.my_data_pdf, name="my_data_pdf"),
 ]

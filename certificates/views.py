@@ -147,3 +147,45 @@ def staff_training_record_pdf(request, user_id: int):
 
     person = get_object_or_404(staff_visible_to(request.user), pk=user_id)
     return _record_pdf(person, f"training-record-{person.pk}.pdf")
+# --- the person's own data (152-ФЗ) -------------------------------------------------------------------------------
+
+PERSONAL_DATA_LIMIT = 10  # downloads per hour per person: the export reads everything, so it is not a free loop
+
+
+def _personal_data_rate_limited(request) -> bool:
+    key = f"certificates:personal-data:{request.user.pk}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) > PERSONAL_DATA_LIMIT
+    except ValueError:
+        return False
+
+
+@never_cache
+@login_required
+def my_data(request):
+    """Everything the platform holds about the person who asks (only about them), as JSON."""
+    from django.http import HttpResponse
+
+    from .personal_data import personal_data_json
+
+    if _personal_data_rate_limited(request):
+        return _too_many(request)
+    response = HttpResponse(personal_data_json(user=request.user), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@never_cache
+@login_required
+def my_data_pdf(request):
+    """The same as my_data, as a readable PDF."""
+    from django.http import HttpResponse
+
+    from .personal_data import personal_data_pdf
+
+    if _personal_data_rate_limited(request):
+        return _too_many(request)
+    response = HttpResponse(personal_data_pdf(user=request.user), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
+    return response

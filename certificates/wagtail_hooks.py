@@ -150,6 +150,13 @@ def register_certificate_urls():
     ]
 
 
+@hooks.register("register_admin_urls")
+def register_anonymise_url():
+    from .anonymise_views import anonymise
+
+    return [path("people/<int:pk>/anonymise/", anonymise, name="person_anonymise")]
+
+
 class BehindMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("accounts.view_library_staff")

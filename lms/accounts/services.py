@@ -341,29 +341,3 @@ def user_admin_saved(*, user: User) -> None:
     if not user.is_active:
         _announce_deactivated(user)
 
-
-# --- Personal data -----------------------------------------------------------------------------------------------
-
-def personal_data_export(*, user: User) -> dict:
-    """What the platform holds about a person (152-ФЗ), as plain data."""
-    from allauth.account.models import EmailAddress
-
-    return {
-        "e-mail": user.email,
-        "фамилия": user.last_name,
-        "имя": user.first_name,
-        "отчество": user.patronymic,
-        "должность": user.position,
-        "библиотека": user.library.name if user.library_id else None,
-        "дата регистрации": user.date_joined.isoformat(),
-        "последний вход": user.last_login.isoformat() if user.last_login else None,
-        "согласие на обработку персональных данных": {
-            "дата": user.personal_data_consent_at.isoformat() if user.personal_data_consent_at else None,
-            "версия текста": user.personal_data_consent_version,
-        },
-        "роли": sorted(user.groups.values_list("name", flat=True)),
-        "адреса e-mail": [
-            {"адрес": address.email, "подтверждён": address.verified}
-            for address in EmailAddress.objects.filter(user=user)
-        ],
-    }

@@ -1,9 +1,6 @@
-import json
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,10 +30,8 @@ def profile(request):
 
 @login_required
 def personal_data(request):
-    data = services.personal_data_export(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
+    """The old address of the download: the full export is built where every app is seen (certificates)."""
+    return redirect("certificates:my_data")
 
 
 @never_cache

@@ -182,9 +182,10 @@ def test_profile_edit_and_personal_data_download(client, learner, directory):
     assert response.status_code == 302
     learner.refresh_from_db()
     assert (learner.last_name, learner.library, learner.position) == ("Петрова", directory, "ведущий библиотекарь")
-    data = client.get("/accounts/profile/data/").json()
-    assert data["фамилия"] == "Петрова" and data["e-mail"] == learner.email
-    assert "согласие на обработку персональных данных" in data
+    data = client.get("/accounts/profile/data/", follow=True).json()  # the old address leads to the full export
+    profile = data["Учётная запись и профиль"][0]
+    assert profile["Фамилия"] == "Петрова" and profile["E-mail"] == learner.email
+    assert "Согласие на обработку персональных данных дано" in profile
 
 
 def test_profile_needs_login(client, db):

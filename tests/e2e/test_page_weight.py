@@ -3,6 +3,8 @@ from another site (no CDN, web font or counter: it would be slow, and would hand
 
 import pytest
 
+from cms.demo import DEMO_PASSWORD
+
 pytestmark = pytest.mark.e2e
 
 BUDGET = 100 * 1024
@@ -38,3 +40,17 @@ def test_the_external_training_page_of_a_learner_weighs_at_most_100_kb(new_conte
     assert not foreign, f"/learning/external/ fetches from other sites: {foreign}"
     assert any(url.endswith(".css") for url in weights), weights
     assert total <= BUDGET, f"/learning/external/: {total} bytes of document + CSS (budget {BUDGET}): {weights}"
+def test_the_profile_with_the_personal_data_downloads_stays_light(context, log_in, page_weight, live_server):
+    """The profile page (with the download of one's personal data) of a logged-in learner, and the downloads work
+    without JavaScript: plain links to files."""
+    page = context.new_page()
+    log_in(page, "learner@demo.kuzbass-lms.ru", DEMO_PASSWORD)
+    total, weights, foreign = page_weight("/accounts/profile/", storage_state=context.storage_state())
+    assert not foreign and total <= BUDGET, f"/accounts/profile/: {total} bytes: {weights}"
+    page.goto("/accounts/profile/")
+    links = page.locator(".personal-data-downloads a")
+    assert links.count() == 2
+    for index in range(2):
+        href = links.nth(index).get_attribute("href")
+        response = page.request.get(live_server.url + href)
+        assert response.status == 200 and response.headers["content-disposition"].startswith("attachment")
