@@ -3,7 +3,7 @@
 What goes: the name in three parts, the e-mail (replaced by a unique address in the reserved `.invalid` domain,
 which no mail server delivers to), the other e-mail addresses, the position, the password (the account can no
 longer log in and is deactivated), unused invitations, the personal calendar address, the interest lists, the
-person's lines in uploaded staff lists, the account's label in the admin's history, and the files the person uploaded (internship reports, the admin profile
+person's lines in uploaded staff lists, the account's label in the admin's history, and the files the person uploaded (internship reports, scans of external training documents, the admin profile
 picture; the files are deleted once the change is committed).
 
 What stays: the registry of issued documents with its frozen facts (name, course, hours, dates), as the law on
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
+from courses.models import ExternalTraining
 from lms.accounts.models import Invitation, normalize_email
 from lms.accounts.services import user_admin_saved
 from lms.internships.models import Booking, CalendarFeed, Interest
@@ -92,6 +93,11 @@ def person_anonymise(*, person, actor, confirmation: str) -> PersonalDataErasure
     for booking in reports:
         files.append((booking.report.storage, booking.report.name))
     Booking.objects.filter(pk__in=[b.pk for b in reports]).update(report="", report_uploaded_at=None)
+    # Scans of documents from other organisations carry the name: gone; the confirmed hours stay (with no name).
+    scans = list(ExternalTraining.objects.select_for_update().filter(user_id=person.pk).exclude(document=""))
+    for item in scans:
+        files.append((item.document.storage, item.document.name))
+    ExternalTraining.objects.filter(pk__in=[item.pk for item in scans]).update(document="")
     profile = UserProfile.objects.filter(user_id=person.pk).first()
     if profile is not None and profile.avatar:
         files.append((profile.avatar.storage, profile.avatar.name))

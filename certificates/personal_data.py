@@ -26,7 +26,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Comment, CommentReply
 from wagtail.users.models import UserProfile
 
-from courses.models import CourseTrainer, Enrolment, EnrolmentNotice, LessonCompletion
+from courses.models import (
+    CourseTrainer,
+    Enrolment,
+    EnrolmentNotice,
+    ExternalTraining,
+    LessonCompletion,
+    ManualCompletion,
+)
 from courses.quizzes.models import Attempt, QuizOverride
 from courses.quizzes.review import ReviewOptions, review_item
 from lms.accounts.models import Invitation, StaffImport
@@ -53,6 +60,8 @@ COVERED = {
     ("courses.EnrolmentNotice", "enrolment"): "notices",
     ("courses.Attempt", "user"): "attempts",
     ("courses.AttemptRegrade", "attempt"): "attempts",
+    ("courses.ExternalTraining", "user"): "external_training",
+    ("courses.ManualCompletion", "enrolment"): "enrolments",
     ("courses.QuizOverride", "user"): "attempts",
     ("courses.CourseTrainer", "user"): "roles_held",
     ("internships.Booking", "user"): "internships",
@@ -81,6 +90,9 @@ EXCLUDED = {
     ("courses.AssignmentRule", "created_by"): _STAFF_WORK,
     ("courses.Question", "created_by"): _AUTHORING,
     ("courses.AttemptRegrade", "regraded_by"): _STAFF_WORK,
+    ("courses.ExternalTraining", "created_by"): _STAFF_WORK + " (the person's own entries are exported in full)",
+    ("courses.ExternalTraining", "decided_by"): _STAFF_WORK,
+    ("courses.ManualCompletion", "completed_by"): _STAFF_WORK,
     ("internships.Booking", "created_by"): _STAFF_WORK,
     ("internships.Booking", "evaluated_by"): _STAFF_WORK,
     ("internships.BookingEvent", "actor"): _STAFF_WORK,
@@ -190,7 +202,9 @@ def personal_data_collect(*, user) -> list[Section]:
                   .prefetch_related(Prefetch("completions", queryset=LessonCompletion.objects.select_related("lesson"),
                                              to_attr="studied"),
                                     Prefetch("notices", queryset=EnrolmentNotice.objects.order_by("created_at", "pk"),
-                                             to_attr="sent_notices"))
+                                             to_attr="sent_notices"),
+                                    Prefetch("manual_completions", queryset=ManualCompletion.objects.order_by("pk"),
+                                             to_attr="marked_by_hand"))
                   .order_by("created_at", "pk"))
     for enrolment in enrolments:
         enrolment_rows.append({
@@ -201,6 +215,8 @@ def personal_data_collect(*, user) -> list[Section]:
             _("Lessons studied"): "; ".join(
                 f"{c.lesson.title} ({date_format(_local(c.completed_at), 'DATETIME_FORMAT')})"
                 for c in sorted(enrolment.studied, key=lambda c: (c.completed_at, c.pk))),
+            _("Marked complete by an administrator"): "; ".join(
+                f"{date_format(_local(m.completed_at), 'DATETIME_FORMAT')}: {m.reason}" for m in enrolment.marked_by_hand),
         })
         notice_rows += [{_("About"): enrolment.course.title, _("Kind"): str(COURSE_NOTICES.get(notice.kind, "")),
                          _("Created"): _local(notice.created_at), _("Sent"): _local(notice.sent_at)}
@@ -280,9 +296,17 @@ def personal_data_collect(*, user) -> list[Section]:
     comments.rows += [{_("Reply"): item.text, _("Written"): _local(item.created_at)}
                       for item in CommentReply.objects.filter(user_id=person.pk).order_by("created_at")]
 
+    external = Section("external_training", _("Training in other organisations"), [
+        {_("Training"): item.title, _("Organisation"): item.organisation, _("Academic hours"): item.academic_hours,
+         _("Dates"): f"{date_format(item.starts_on)} — {date_format(item.ends_on)}",
+         _("Status"): item.get_status_display(), _("Reason for rejection"): item.rejection_reason,
+         _("Recorded"): _local(item.created_at), _("Decided"): _local(item.decided_at),
+         _("Scanned document attached"): bool(item.document)}
+        for item in ExternalTraining.objects.filter(user_id=person.pk).order_by("starts_on", "pk")])
+
     notices = Section("notices", _("Notices sent to you"), notice_rows)
     return [account, invitations, Section("enrolments", _("Courses"), enrolment_rows), attempts, internships,
-            certificates, notices, staff_imports, roles_held, comments]
+            external, certificates, notices, staff_imports, roles_held, comments]
 
 
 def _roles(person):

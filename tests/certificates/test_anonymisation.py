@@ -151,6 +151,25 @@ def test_anonymising_twice_changes_nothing_more(leaver):
     assert second.pk == first.pk and learner.email == email and PersonalDataErasure.objects.count() == 1
 
 
+def test_scans_of_external_training_go_and_the_confirmed_hours_stay(leaver, django_capture_on_commit_callbacks):
+    import datetime
+
+    from courses.models import ExternalTraining
+
+    learner, admin, _booking, _course = leaver
+    entry = ExternalTraining.objects.create(
+        user=learner, title="Курсы ГПНТБ", organisation="ГПНТБ России", academic_hours=36,
+        starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 3, 20),
+        status=ExternalTraining.Status.CONFIRMED)
+    entry.document.save("scan.pdf", ContentFile(b"%PDF-1.4 Ivanova"), save=True)
+    name = entry.document.name
+    with django_capture_on_commit_callbacks(execute=True):
+        person_anonymise(person=learner, actor=admin, confirmation=learner.last_name)
+    entry.refresh_from_db()
+    assert not entry.document and not default_storage.exists(name)
+    assert entry.academic_hours == 36 and entry.status == ExternalTraining.Status.CONFIRMED
+
+
 # --- the admin's page --------------------------------------------------------------------------------------------
 
 def test_the_confirmation_page_explains_and_needs_the_typed_surname(leaver, client):

@@ -212,3 +212,25 @@ def test_profile_page_offers_both_downloads(client, learner):
     assert reverse("certificates:my_data") in html and reverse("certificates:my_data_pdf") in html
     assert "PDF" in html and "JSON" in html
 
+
+
+def test_external_training_and_a_completion_by_hand_are_in_the_export(db):
+    """Training recorded from other organisations is the person's data too, and so is an administrator's mark that
+    completed a course for them (with its reason)."""
+    import datetime
+
+    from certificates.personal_data import personal_data_collect
+    from courses.models import Enrolment, ExternalTraining, ManualCompletion
+    from tests.factories import UserFactory
+    from tests.factories import courses as pages
+
+    person = UserFactory()
+    ExternalTraining.objects.create(user=person, title="Курсы ГПНТБ", organisation="ГПНТБ России", academic_hours=36,
+                                    starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 3, 20))
+    enrolment = Enrolment.objects.create(user=person, course=pages.course(), source=Enrolment.Source.ADMIN)
+    ManualCompletion.objects.create(enrolment=enrolment, reason="Прошла очно в ОНБ")
+    sections = {section.key: section for section in personal_data_collect(user=person)}
+    [external] = sections["external_training"].rows
+    assert external["Обучение"] == "Курсы ГПНТБ" and external["Академические часы"] == 36
+    [course] = sections["enrolments"].rows
+    assert course["Отмечен как пройденный администратором"].endswith("Прошла очно в ОНБ")
