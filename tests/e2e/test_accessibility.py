@@ -106,3 +106,25 @@ def test_several_errors_on_one_field_keep_ids_unique(page):
     assert not duplicates, f"duplicate ids: {duplicates}"
     for error in errors:
         assert error in described, f"{error!r} is not in aria-describedby of the password field"
+
+
+def test_a_heads_profile_with_notification_settings_is_accessible_light_and_works_without_script(
+        new_context, log_in):
+    """The profile's e-mail settings (a library head has some): axe-clean, ≤ 100 KB, saved without JavaScript."""
+    page = new_context(javascript=False).new_page()
+    log_in(page, "head@demo.kuzbass-lms.ru", DEMO_PASSWORD)
+    response = page.goto("/accounts/profile/")
+    assert response.status == 200 and len(response.body()) <= 100 * 1024
+    settings = page.locator("#notifications")
+    assert settings.get_by_label("Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").is_checked()
+    settings.get_by_label("Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").uncheck()
+    with page.expect_navigation():
+        settings.get_by_role("button", name="Сохранить настройки").click()
+    assert "Настройки уведомлений сохранены." in page.locator(".messages").inner_text()
+    assert not page.locator("#notifications").get_by_label(
+        "Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").is_checked()
+    scripted = new_context().new_page()
+    log_in(scripted, "head@demo.kuzbass-lms.ru", DEMO_PASSWORD)
+    scripted.goto("/accounts/profile/")
+    violations = axe_violations(scripted)
+    assert not violations, f"axe-core on a head's profile:\n{axe_report(violations)}"
