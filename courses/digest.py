@@ -104,6 +104,8 @@ def head_digest(*, head: User, today: datetime.date | None = None) -> Digest:
             result.overdue_internships.append(person)
         elif person.due <= horizon:
             result.due_internships.append(person)
+    result.overdue_internships.sort(key=lambda person: person.due)
+    result.due_internships.sort(key=lambda person: person.due)
     result.awaiting_head = list(Booking.objects.filter(user_id__in=staff, status=Booking.Status.HEAD_REVIEW)
                                 .select_related("user", "session__topic").order_by("session__start_date", "pk"))
     for build in _SECTIONS:

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 Kind = NotificationPreference.Kind
 PROFILE = "/accounts/profile/"
 SAVE = "/accounts/profile/notifications/"
+PROFILE_QUERIES = 5  # session, user, roles, the settings row, the library choices
 
 
 def test_every_kind_is_on_until_switched_off():
@@ -66,3 +67,14 @@ def test_a_learner_sees_no_settings_and_the_save_needs_a_login_and_post(client):
     assert client.get(SAVE).status_code == 405
     client.post(SAVE, {})
     assert not NotificationPreference.objects.exists()  # nothing concerns a learner: nothing is written
+
+
+def test_the_profile_with_settings_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    head = UserFactory(role=Role.LIBRARY_HEAD)
+    client.force_login(head)
+    client.get(PROFILE)
+    with django_assert_max_num_queries(PROFILE_QUERIES):
+        assert client.get(PROFILE).status_code == 200
+    notification_preferences_update(user=head, choices={Kind.WEEKLY_DIGEST: False})
+    with django_assert_max_num_queries(PROFILE_QUERIES):
+        assert client.get(PROFILE).status_code == 200
