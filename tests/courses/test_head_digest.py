@@ -138,6 +138,7 @@ def test_the_schedule_is_monday_nine_kemerovo_time():
     schedule = entry["schedule"]
     assert schedule.hour == {9} and schedule.minute == {0} and schedule.day_of_week == {1}
     assert settings.CELERY_TIMEZONE == "Asia/Novokuznetsk" == str(app.conf.timezone)
+    assert str(schedule.tz) == "Asia/Novokuznetsk"  # the crontab reads its hours in the app's zone (Kemerovo)
     assert settings.CELERY_BEAT_SCHEDULE["essays-waiting"]["task"] == "courses.tasks.send_essays_waiting_reminders_task"
 
 
