@@ -336,6 +336,21 @@ class EnrolmentNotice(models.Model):
         verbose_name_plural = _("enrolment notices")
 
 
+class StaffNotice(models.Model):
+    """One e-mail that calls a person to act (a request to decide, essays to grade, the weekly digest); the key
+    makes each go out once, however often its task runs and however many workers run it."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to act")
+        verbose_name_plural = _("notices to act")
+
+
 # The quiz models live with the rest of the quizzes (courses/quizzes/); they are models of this app.
 from .quizzes.models import (  # noqa: E402 - after the course models they refer to
     Attempt,
@@ -352,5 +367,5 @@ from .external_models import ExternalTraining, ManualCompletion  # noqa: E402
 __all__ = [
     "AssignmentRule", "ExternalTraining", "ManualCompletion", "Attempt", "CourseModulePage", "CoursePage", "CourseTrainer", "Enrolment", "EnrolmentNotice",
     "LessonCompletion", "LessonPage", "ProgrammePage", "Question", "QuestionCategory", "QuizOverride", "QuizPage",
-    "QuizRandomDraw", "QuizSlot",
+    "QuizRandomDraw", "QuizSlot", "StaffNotice",
 ]

@@ -64,6 +64,10 @@ def _notify(enrolment: Enrolment, kind: str, key_suffix: str = "") -> None:
 
     stamp = key_suffix or timezone.now().strftime("%Y%m%d%H%M%S%f")
     send_enrolment_notice_task.delay_on_commit(enrolment.pk, kind, f"{enrolment.pk}:{kind}:{stamp}")
+    if kind == "requested":  # the people who decide are told too (courses/staff_notifications.py)
+        from .tasks import send_enrolment_request_notice_task
+
+        send_enrolment_request_notice_task.delay_on_commit(enrolment.pk)
 
 
 def _seats_taken(course: CoursePage) -> int:

@@ -1,6 +1,8 @@
+import datetime
+
 from celery import shared_task
 
-from . import notifications, services
+from . import digest, notifications, services, staff_notifications
 from .models import AssignmentRule, CoursePage
 
 
@@ -52,3 +54,46 @@ def apply_assignment_rule_task(rule_id: int) -> int:
 def recount_course_progress_task(course_id: int) -> int:
     course = CoursePage.objects.filter(pk=course_id).first()
     return services.course_progress_recount(course=course) if course else 0
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=60, time_limit=120)
+def send_enrolment_request_notice_task(self, enrolment_id: int) -> int:
+    try:
+        return staff_notifications.enrolment_request_notify(enrolment_id=enrolment_id)
+    except OSError as exc:  # mail server unreachable
+        raise self.retry(exc=exc)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=60, time_limit=120)
+def send_essays_waiting_notice_task(self, course_id: int) -> int:
+    try:
+        return staff_notifications.essays_waiting_notify(course_id=course_id)
+    except OSError as exc:
+        raise self.retry(exc=exc)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=600)
+def send_essays_waiting_reminders_task() -> int:
+    """Daily (Celery beat): trainers are reminded of essays that still wait (at most once per course a day)."""
+    course_ids = staff_notifications.courses_with_essays_waiting()
+    for course_id in course_ids:
+        send_essays_waiting_notice_task.delay(course_id)
+    return len(course_ids)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=300, soft_time_limit=120, time_limit=240)
+def send_head_digest_task(self, head_id: int, week: str) -> bool:
+    try:
+        return digest.head_digest_send(head_id=head_id, week=datetime.date.fromisoformat(week))
+    except OSError as exc:
+        raise self.retry(exc=exc)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=600)
+def send_head_digests_task() -> int:
+    """Weekly (Celery beat, Monday 09:00 Kemerovo time): each library head's digest of their staff."""
+    week = digest.digest_week()
+    head_ids = list(digest.library_heads().values_list("pk", flat=True))
+    for head_id in head_ids:
+        send_head_digest_task.delay(head_id, week.isoformat())
+    return len(head_ids)

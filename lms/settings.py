@@ -183,6 +183,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.close_overdue_attempts_task",
         "schedule": 60.0,
     },
+    "essays-waiting": {
+        "task": "courses.tasks.send_essays_waiting_reminders_task",
+        "schedule": crontab(hour=9, minute=10),
+    },
+    "head-weekly-digest": {
+        "task": "courses.tasks.send_head_digests_task",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon"),  # Monday 09:00 in CELERY_TIMEZONE (Kemerovo)
+    },
     "internship-reminders": {
         "task": "lms.internships.tasks.send_internship_reminders_task",
         "schedule": crontab(hour=9, minute=5),

@@ -288,6 +288,10 @@ def attempt_submit(*, attempt: Attempt, user: User | None) -> Attempt:
         attempt.save(update_fields=["submitted_at", "grades", "marks", "max_marks", "status", "passed"])
         if attempt.status == Attempt.Status.FINISHED:
             _after_result(attempt)
+        elif attempt.status == Attempt.Status.NEEDS_GRADING:  # the course's trainers are told (once a day)
+            from courses.tasks import send_essays_waiting_notice_task
+
+            send_essays_waiting_notice_task.delay_on_commit(_course_of(attempt.quiz).pk)
         return attempt
 
 

@@ -66,6 +66,17 @@ class ProfileForm(ProfileFieldsMixin):
     pass
 
 
+class NotificationPreferencesForm(forms.Form):
+    """One tick per kind of notice that concerns the person (lms.accounts.selectors.notice_kinds_for)."""
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        from .models import NotificationPreference
+
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind] = forms.BooleanField(label=NotificationPreference.Kind(kind).label, required=False)
+
+
 class InvitationAcceptForm(forms.Form):
     password1 = forms.CharField(label=_("Password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -171,3 +171,29 @@ class StaffImport(models.Model):
     def can_confirm(self) -> bool:
         return (self.status == self.Status.PREVIEW and bool(self.rows) and self.problem_count == 0
                 and self.has_changes)
+
+
+class NotificationPreference(models.Model):
+    """Which e-mails that call a person to act they want. No row means every kind is on; a kind switched off is
+    neither sent nor recorded as sent, so switching it on again brings the notices that come after."""
+
+    class Kind(models.TextChoices):
+        COURSE_REQUESTS = "course_requests", _("Requests to enrol in my courses waiting for a decision")
+        BOOKING_REQUESTS = "booking_requests", _("Internship requests waiting for my decision")
+        ESSAYS_TO_GRADE = "essays_to_grade", _("Essays waiting for grading in my courses")
+        WEEKLY_DIGEST = "weekly_digest", _("Weekly summary of my library's staff (on Mondays)")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="notification_preference")
+    course_requests = models.BooleanField(Kind.COURSE_REQUESTS.label, default=True)
+    booking_requests = models.BooleanField(Kind.BOOKING_REQUESTS.label, default=True)
+    essays_to_grade = models.BooleanField(Kind.ESSAYS_TO_GRADE.label, default=True)
+    weekly_digest = models.BooleanField(Kind.WEEKLY_DIGEST.label, default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.user)

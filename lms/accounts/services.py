@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from lms.libraries.models import Library
 
-from .models import Invitation, StaffImport, User, hash_token, normalize_email
+from .models import Invitation, NotificationPreference, StaffImport, User, hash_token, normalize_email
 from .roles import Role, role_group
 from .signals import staff_deactivated, staff_profile_saved
 from .staff_import import StaffFileError, parse_staff_rows, read_table
@@ -78,6 +78,20 @@ def user_update_profile(*, user: User, last_name: str, first_name: str, patronym
     user.save(update_fields=["last_name", "first_name", "patronymic", "library", "position"])
     _announce_profile_saved(user)
     return user
+
+
+@transaction.atomic
+def notification_preferences_update(*, user: User, choices: dict[str, bool]) -> NotificationPreference:
+    """Switch kinds of notice on or off for a person; kinds not named keep their setting."""
+    unknown = set(choices) - set(NotificationPreference.Kind.values)
+    if unknown:
+        raise AccountError(_("Unknown kind of notice: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))})
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    for kind, wanted in choices.items():
+        setattr(preference, kind, bool(wanted))
+    preference.updated_at = timezone.now()
+    preference.save()
+    return preference
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import InvitationAcceptForm, ProfileForm
+from .forms import InvitationAcceptForm, NotificationPreferencesForm, ProfileForm
+from .selectors import notice_kinds_for, notification_settings
 
 
 @login_required
@@ -25,7 +27,26 @@ def profile(request):
             "last_name": user.last_name, "first_name": user.first_name, "patronymic": user.patronymic,
             "library": user.library_id, "position": user.position,
         })
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, **_notifications_context(user)})
+
+
+def _notifications_context(user, form=None) -> dict:
+    kinds = notice_kinds_for(user)
+    if form is None:
+        current = notification_settings(user)
+        form = NotificationPreferencesForm(kinds=kinds, initial={kind: current[kind] for kind in kinds})
+    return {"notifications_form": form if kinds else None}
+
+
+@login_required
+@require_http_methods(["POST"])
+def profile_notifications(request):
+    """The profile's e-mail settings: its own form, so it never touches the name or library fields."""
+    form = NotificationPreferencesForm(request.POST, kinds=notice_kinds_for(request.user))
+    if form.is_valid() and form.cleaned_data:
+        services.notification_preferences_update(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your notification settings have been saved."))
+    return redirect(reverse("accounts:profile") + "#notifications")
 
 
 @login_required

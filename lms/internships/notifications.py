@@ -131,3 +131,65 @@ def attendance_reminder_send(*, session_id: int, day: datetime.date) -> int:
             notice.save(update_fields=["sent_at"])
             sent += 1
     return sent
+
+
+def booking_awaiting_recipients(booking: Booking) -> tuple[str, list]:
+    """Who must act on a booking now: (kind, people). The library heads of the person's library (or of its parent
+    system) for a request under the head's review; the administrators of ОНБ for a request waiting for them."""
+    from django.db.models import Q
+
+    from lms.accounts.models import User
+    from lms.accounts.roles import ROLE_GROUP_NAMES, Role
+    from lms.accounts.selectors import users_with_permission
+
+    if booking.status == Booking.Status.HEAD_REVIEW:
+        library = booking.user.library
+        if library is None:
+            return "awaiting_head", []
+        libraries = [library.pk] + ([library.parent_id] if library.parent_id else [])
+        heads = (User.objects.filter(Q(library_id__in=libraries), is_active=True,
+                                     groups__name=ROLE_GROUP_NAMES[Role.LIBRARY_HEAD])
+                 .exclude(pk=booking.user_id).distinct().order_by("pk"))
+        return "awaiting_head", list(heads)
+    if booking.status == Booking.Status.REQUESTED:
+        admins = users_with_permission("internships.change_booking").exclude(pk=booking.user_id).order_by("pk")
+        return "awaiting_admin", list(admins)
+    return "", []
+
+
+def booking_awaiting_send(*, booking_id: int, event_id: int) -> int:
+    """Tell the people who must decide that a booking waits for them (the event that put it there is the key, so a
+    booking that comes back to them is told again). Nothing when the booking has moved on meanwhile, nor to a
+    person who switched these letters off. Returns how many e-mails went out."""
+    from lms.accounts.models import NotificationPreference
+    from lms.accounts.selectors import users_wanting_notice
+
+    booking = (Booking.objects.select_related("user", "user__library", "session__topic")
+               .filter(pk=booking_id).first())
+    if booking is None or not booking.events.filter(pk=event_id, to_status=booking.status).exists():
+        return 0
+    kind, recipients = booking_awaiting_recipients(booking)
+    wanted = users_wanting_notice(NotificationPreference.Kind.BOOKING_REQUESTS, [r.pk for r in recipients])
+    if kind == "awaiting_head":
+        act_url = settings.SITE_URL + "/internships/staff/"
+    else:
+        from django.urls import reverse
+
+        act_url = settings.SITE_URL + reverse("internships_admin_requests")
+    sent = 0
+    for recipient in recipients:
+        if recipient.pk not in wanted:
+            continue  # switched off: not sent, not recorded
+        with transaction.atomic():
+            notice = _claim(f"awaiting:{booking.pk}:{event_id}:{recipient.pk}", kind, booking)
+            if notice is None:
+                continue
+            context = {"kind": kind, "booking": booking, "learner": booking.user, "session": booking.session,
+                       "topic": booking.session.topic, "recipient": recipient, "act_url": act_url,
+                       "site_name": settings.WAGTAIL_SITE_NAME}
+            _send("internships/email/awaiting_subject.txt", "internships/email/awaiting.txt", context,
+                  [recipient.email])
+            notice.sent_at = timezone.now()
+            notice.save(update_fields=["sent_at"])
+            sent += 1
+    return sent

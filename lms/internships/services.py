@@ -104,6 +104,9 @@ def _notify_status(booking: Booking) -> None:
     if kind:
         last_event = booking.events.order_by("-pk").values_list("pk", flat=True).first()
         _notify(booking, kind, f"{booking.pk}:{kind}:{last_event}")
+        if booking.status in (Status.HEAD_REVIEW, Status.REQUESTED):  # and the people who must decide
+            from .tasks import send_booking_awaiting_task
+            send_booking_awaiting_task.delay_on_commit(booking.pk, last_event)
 
 
 # --- Requests --------------------------------------------------------------------------------------------------------

@@ -43,3 +43,12 @@ def release_kept_seats_task() -> int:
     """Every few minutes (Celery beat): seats kept for municipalities that nobody took by the session's release time
     go to the common queue, in its order."""
     return quotas.quotas_release_due()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=60, time_limit=120)
+def send_booking_awaiting_task(self, booking_id: int, event_id: int) -> int:
+    """The library heads or the administrators of ОНБ are told that a booking waits for their decision."""
+    try:
+        return notifications.booking_awaiting_send(booking_id=booking_id, event_id=event_id)
+    except OSError as exc:
+        raise self.retry(exc=exc)

@@ -124,3 +124,23 @@ def test_the_external_training_form_with_errors_has_no_serious_accessibility_vio
     screenshot(page, "external-training-errors")
     violations = axe_violations(page)
     assert not violations, f"axe-core on the external training form with errors:\n{axe_report(violations)}"
+def test_a_heads_profile_with_notification_settings_is_accessible_light_and_works_without_script(
+        new_context, log_in):
+    """The profile's e-mail settings (a library head has some): axe-clean, ≤ 100 KB, saved without JavaScript."""
+    page = new_context(javascript=False).new_page()
+    log_in(page, "head@demo.kuzbass-lms.ru", DEMO_PASSWORD)
+    response = page.goto("/accounts/profile/")
+    assert response.status == 200 and len(response.body()) <= 100 * 1024
+    settings = page.locator("#notifications")
+    assert settings.get_by_label("Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").is_checked()
+    settings.get_by_label("Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").uncheck()
+    with page.expect_navigation():
+        settings.get_by_role("button", name="Сохранить настройки").click()
+    assert "Настройки уведомлений сохранены." in page.locator(".messages").inner_text()
+    assert not page.locator("#notifications").get_by_label(
+        "Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)").is_checked()
+    scripted = new_context().new_page()
+    log_in(scripted, "head@demo.kuzbass-lms.ru", DEMO_PASSWORD)
+    scripted.goto("/accounts/profile/")
+    violations = axe_violations(scripted)
+    assert not violations, f"axe-core on a head's profile:\n{axe_report(violations)}"

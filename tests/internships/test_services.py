@@ -336,6 +336,8 @@ def test_notices_are_sent_once_per_event(session, admin, django_capture_on_commi
         booking = services.booking_request(user=UserFactory(), session=session)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_approve(admin=admin, booking=booking)
+    assert [m.to for m in mail.outbox if m.to != [booking.user.email]] == [[admin.email]]  # the request waited
+    mail.outbox[:] = [m for m in mail.outbox if m.to == [booking.user.email]]
     assert len(mail.outbox) == 2
     received, approved = mail.outbox
     assert not received.attachments
