@@ -33,10 +33,11 @@ from courses.models import (
     ExternalTraining,
     LessonCompletion,
     ManualCompletion,
+    StaffNotice,
 )
 from courses.quizzes.models import Attempt, QuizOverride
 from courses.quizzes.review import ReviewOptions, review_item
-from lms.accounts.models import Invitation, StaffImport
+from lms.accounts.models import Invitation, NotificationPreference, StaffImport
 from lms.accounts.roles import user_roles
 from lms.internships.models import (
     Booking,
@@ -61,6 +62,8 @@ COVERED = {
     ("courses.Attempt", "user"): "attempts",
     ("courses.AttemptRegrade", "attempt"): "attempts",
     ("courses.ExternalTraining", "user"): "external_training",
+    ("courses.StaffNotice", "recipient"): "notices",
+    ("accounts.NotificationPreference", "user"): "account",
     ("courses.ManualCompletion", "enrolment"): "enrolments",
     ("courses.QuizOverride", "user"): "attempts",
     ("courses.CourseTrainer", "user"): "roles_held",
@@ -191,6 +194,9 @@ def personal_data_collect(*, user) -> list[Section]:
                       _("Primary"): address.primary}
                      for address in EmailAddress.objects.filter(user_id=person.pk).order_by("pk")]
     account.rows += [{_("Personal data anonymised"): _local(erasure.erased_at)} for erasure in erasures]
+    preference = NotificationPreference.objects.filter(user_id=person.pk).first()
+    if preference is not None:  # no row: every kind is on, nothing was chosen
+        account.rows.append({str(kind.label): getattr(preference, kind.value) for kind in NotificationPreference.Kind})
 
     invitations = Section("invitations", _("Invitations"), [
         {_("Created"): _local(item.created_at), _("Sent"): _local(item.sent_at),
@@ -304,6 +310,10 @@ def personal_data_collect(*, user) -> list[Section]:
          _("Scanned document attached"): bool(item.document)}
         for item in ExternalTraining.objects.filter(user_id=person.pk).order_by("starts_on", "pk")])
 
+    notice_rows += [{_("About"): str(NotificationPreference.Kind(notice.kind).label)
+                     if notice.kind in NotificationPreference.Kind.values else notice.kind,
+                     _("Kind"): _("A call to act"), _("Created"): _local(notice.created_at), _("Sent"): _local(notice.sent_at)}
+                    for notice in StaffNotice.objects.filter(recipient_id=person.pk).order_by("created_at", "pk")]
     notices = Section("notices", _("Notices sent to you"), notice_rows)
     return [account, invitations, Section("enrolments", _("Courses"), enrolment_rows), attempts, internships,
             external, certificates, notices, staff_imports, roles_held, comments]

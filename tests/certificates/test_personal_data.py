@@ -234,3 +234,20 @@ def test_external_training_and_a_completion_by_hand_are_in_the_export(db):
     assert external["Обучение"] == "Курсы ГПНТБ" and external["Академические часы"] == 36
     [course] = sections["enrolments"].rows
     assert course["Отмечен как пройденный администратором"].endswith("Прошла очно в ОНБ")
+
+
+def test_notification_choices_and_calls_to_act_are_in_the_export(db):
+    from certificates.personal_data import personal_data_collect
+    from courses.models import StaffNotice
+    from lms.accounts.models import NotificationPreference
+    from tests.factories import UserFactory
+
+    head = UserFactory()
+    NotificationPreference.objects.create(user=head, weekly_digest=False)
+    StaffNotice.objects.create(recipient=head, kind=NotificationPreference.Kind.WEEKLY_DIGEST, key="digest:test")
+    sections = {section.key: section for section in personal_data_collect(user=head)}
+    choices = next(row for row in sections["account"].rows
+                   if "Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)" in row)
+    assert choices["Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)"] is False
+    assert any(row.get("О чём") == "Еженедельная сводка по сотрудникам моей библиотеки (по понедельникам)"
+               for row in sections["notices"].rows), sections["notices"].rows
