@@ -165,27 +165,25 @@ def _personal_data_rate_limited(request) -> bool:
 @login_required
 def my_data(request):
     """Everything the platform holds about the person who asks (only about them), as JSON."""
-    from django.http import HttpResponse
-
     from .personal_data import personal_data_json
 
-    if _personal_data_rate_limited(request):
-        return _too_many(request)
-    response = HttpResponse(personal_data_json(user=request.user), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return response
+    return _personal_data_download(request, personal_data_json, "application/json; charset=utf-8", "my-data.json")
 
 
 @never_cache
 @login_required
 def my_data_pdf(request):
     """The same as my_data, as a readable PDF."""
-    from django.http import HttpResponse
-
     from .personal_data import personal_data_pdf
+
+    return _personal_data_download(request, personal_data_pdf, "application/pdf", "my-data.pdf")
+
+
+def _personal_data_download(request, render, content_type: str, filename: str):
+    from django.http import HttpResponse
 
     if _personal_data_rate_limited(request):
         return _too_many(request)
-    response = HttpResponse(personal_data_pdf(user=request.user), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
+    response = HttpResponse(render(user=request.user), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
