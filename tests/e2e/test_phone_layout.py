@@ -40,7 +40,7 @@ NOT_PAGES = {
     "accounts:personal_data", "account_logout", "courses:enrol", "courses:withdraw", "courses:complete_lesson",
     "courses:quiz_start", "courses:attempt_submit", "certificates:download", "certificates:training_record_pdf",
     "certificates:staff_training_record_pdf", "courses:external_document",
-    "certificates:my_data", "certificates:my_data_pdf",
+    "certificates:my_data", "certificates:my_data_pdf", "accounts:profile_notifications",
     "internships:public_feed", "internships:personal_feed", "internships:feed_renew", "internships:interest",
     "internships:request", "internships:nominate", "internships:cancel", "internships:confirm", "internships:report",
     "internships:report_download", "internships:ics", "internships:staff_decide",
