@@ -131,7 +131,7 @@ def test_the_json_download_is_for_oneself_with_dates_in_kemerovo_time(client, ri
     data = json.loads(response.content)
     dumped = json.dumps(data, ensure_ascii=False)
     assert "other@example.org" in dumped and learner.email not in dumped and "Иванова" not in dumped
-    registered = data["Учётная запись и профиль"][0]["Зарегистрирован(а)"]
+    registered = data["Учётная запись и профиль"][0]["Дата регистрации"]
     assert registered.endswith("+07:00")
 
 
