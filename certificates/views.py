@@ -19,14 +19,18 @@ from .selectors import certificate_by_number_and_surname
 VERIFY_LIMIT = 30  # lookups per minute per address: enough for people, too few for guessing
 
 
+def _over_limit(key: str, limit: int, seconds: int) -> bool:
+    """Count one more use of `key` in a window of `seconds`; True once the count passes `limit`."""
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the window ended between add and incr
+        return False
+
+
 def _rate_limited(request) -> bool:
     # The client's address as the proxies we trust report it (DJANGO_TRUSTED_PROXY_COUNT), the same as allauth.
-    key = f"certificates:verify:{get_account_adapter().get_client_ip(request)}"
-    cache.add(key, 0, 60)
-    try:
-        return cache.incr(key) > VERIFY_LIMIT
-    except ValueError:
-        return False
+    return _over_limit(f"certificates:verify:{get_account_adapter().get_client_ip(request)}", VERIFY_LIMIT, 60)
 
 
 def _too_many(request):
@@ -153,12 +157,7 @@ PERSONAL_DATA_LIMIT = 10  # downloads per hour per person: the export reads ever
 
 
 def _personal_data_rate_limited(request) -> bool:
-    key = f"certificates:personal-data:{request.user.pk}"
-    cache.add(key, 0, 3600)
-    try:
-        return cache.incr(key) > PERSONAL_DATA_LIMIT
-    except ValueError:
-        return False
+    return _over_limit(f"certificates:personal-data:{request.user.pk}", PERSONAL_DATA_LIMIT, 3600)
 
 
 @never_cache
