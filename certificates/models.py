@@ -87,6 +87,9 @@ class Certificate(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.VALID)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    # Frozen at issue from the completion (Enrolment.valid_until / Booking.valid_until); empty for no expiry.
+    # After this date the document is still genuine but no longer valid («Срок действия истёк»).
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -94,6 +94,14 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
                                        default=CompletionRule.REQUIRED_LESSONS)
     certificate_kind = models.CharField(_("document on completion"), max_length=16, choices=CertificateKind.choices,
                                         default=CertificateKind.CERTIFICATE)
+    # Recertification: a completion may expire. The end of its validity is frozen on the completion (and on its
+    # document) when it happens; changing these later affects only later completions.
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for, months"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Leave empty when a completion never expires (no recertification)."))
+    recertification_window_days = models.PositiveSmallIntegerField(
+        _("recertification opens, days before expiry"), default=90, validators=[MinValueValidator(1)],
+        help_text=_("From this many days before the expiry the person is assigned again."))
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -111,6 +119,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
             FieldPanel("prerequisites"),
             FieldPanel("completion_rule"),
             FieldPanel("certificate_kind"),
+            FieldRowPanel([FieldPanel("validity_months"), FieldPanel("recertification_window_days")]),
         ], heading=_("Enrolment and completion")),
     ]
     search_fields = Page.search_fields + [
@@ -253,6 +262,10 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     progress_percent = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    # Until when the person's last completion of the course counts (frozen when it happens, from the course's
+    # validity_months); empty when it never expires or there was none. It stays while the enrolment is reopened
+    # for recertification, so the person remains compliant until this date.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")

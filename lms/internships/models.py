@@ -44,6 +44,14 @@ class Topic(ClusterableModel):
         _("library head approves first"), default=False,
         help_text=_("A learner's own request waits for the head of their library before administrators see it."),
     )
+    # Recertification: a completion may expire. The end of its validity is frozen on the completion (and on its
+    # document) when it happens; changing these later affects only later completions.
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for, months"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Leave empty when a completion never expires (no recertification)."))
+    recertification_window_days = models.PositiveSmallIntegerField(
+        _("recertification opens, days before expiry"), default=90, validators=[MinValueValidator(1)],
+        help_text=_("From this many days before the expiry the person is assigned again."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -214,6 +222,9 @@ class Booking(models.Model):
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Until when this completed internship counts (frozen at completion from the topic's validity_months); empty
+    # when it never expires.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     # Raised when this booking's calendar event changes by itself (cancelled); added to the session's sequence.
     ical_sequence = models.PositiveIntegerField(default=0, editable=False)
 

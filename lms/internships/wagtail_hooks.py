@@ -36,6 +36,8 @@ class TopicViewSet(ModelViewSet):
         FieldPanel("mentors"),
         MultiFieldPanel([FieldPanel("min_attendance_percent"), FieldPanel("report_required"),
                          FieldPanel("head_approval_first")], heading=_("Completion and approval")),
+        FieldRowPanel([FieldPanel("validity_months"), FieldPanel("recertification_window_days")],
+                      heading=_("Recertification")),
         InlinePanel("plan_days", heading=_("Plan by days"), label=_("Day")),
         FieldPanel("is_active"),
     ]
