@@ -304,7 +304,7 @@ def personal_data_collect(*, user) -> list[Section]:
 
     external = Section("external_training", _("Training in other organisations"), [
         {_("Training"): item.title, _("Organisation"): item.organisation, _("Academic hours"): item.academic_hours,
-         _("Dates"): f"{date_format(item.starts_on)} — {date_format(item.ends_on)}",
+         _("Dates"): item.period_text,
          _("Status"): item.get_status_display(), _("Reason for rejection"): item.rejection_reason,
          _("Recorded"): _local(item.created_at), _("Decided"): _local(item.decided_at),
          _("Scanned document attached"): bool(item.document)}

@@ -27,10 +27,9 @@ from courses.models import Attempt
 from courses.quizzes import selectors as quiz_selectors
 from lms.accounts.roles import Role, user_roles
 from lms.charts import stacked_bar_chart
+from lms.dates import day, days
 from lms.internships import compliance
 from lms.internships import landing as internship_landing
-
-from .dates import day, days
 
 ROWS = 5
 CHART_ROWS = 5

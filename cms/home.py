@@ -14,9 +14,8 @@ from django.utils import timezone
 from courses import selectors as course_selectors
 from courses.models import ProgrammePage
 from lms import content_cache
+from lms.dates import days
 from lms.internships import landing as internship_landing
-
-from .dates import days
 
 HOME_COURSES = 6
 HOME_SESSIONS = 4

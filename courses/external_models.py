@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lms.dates import days
+
 
 def external_document_path(instance, filename: str) -> str:
     # A random name in a folder the media server never serves: the file is given out by a view that checks access.
@@ -58,6 +60,11 @@ class ExternalTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.title}"
+
+    @property
+    def period_text(self) -> str:
+        """«12 ноября 2026 г.» for one day, «12–14 ноября 2026 г.» for several."""
+        return days(self.starts_on, self.ends_on)
 
     def save(self, *args, **kwargs):
         self.completed_at = datetime.datetime.combine(self.ends_on, datetime.time.min,

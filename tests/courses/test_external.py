@@ -296,3 +296,17 @@ def test_the_admin_screen_marks_a_course_complete(client, administrator, learner
     assert "Человека с такой электронной почтой нет." in response.content.decode()
     client.force_login(UserFactory(role=Role.TRAINER))
     assert client.get("/admin/learning/complete-by-hand/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("starts, ends, text", [
+    (datetime.date(2026, 11, 12), datetime.date(2026, 11, 12), "12 ноября 2026 г."),
+    (datetime.date(2026, 11, 12), datetime.date(2026, 11, 14), "12–14 ноября 2026 г."),
+    (datetime.date(2026, 10, 30), datetime.date(2026, 11, 2), "30 октября – 2 ноября 2026 г."),
+    (datetime.date(2025, 12, 30), datetime.date(2026, 1, 2), "30 декабря 2025 г. – 2 января 2026 г."),
+])
+def test_the_dates_of_external_training_read_as_one_span(learner, client, starts, ends, text):
+    entry = record(learner, starts_on=starts, ends_on=ends)
+    assert entry.period_text == text
+    client.force_login(learner)
+    page = client.get("/learning/external/").content.decode()
+    assert text in page and f"{text} –" not in page
