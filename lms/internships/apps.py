@@ -17,6 +17,10 @@ class InternshipsConfig(AppConfig):
         ])
         self._connect_content_generation()
 
+        from lms.accounts.signals import staff_deactivated
+
+        staff_deactivated.connect(_on_staff_deactivated, dispatch_uid="internships.cancel_on_deactivation")
+
     @staticmethod
     def _connect_content_generation() -> None:
         """The list of internships and the page of a session keep topics, sessions, plans, quotas and mentors in
@@ -36,3 +40,10 @@ class InternshipsConfig(AppConfig):
         for through in (Topic.mentors.through, Session.mentors.through, Requirement.topics.through,
                         Requirement.people.through):
             m2m_changed.connect(bump, sender=through, dispatch_uid=f"internships-content-m2m-{through.__name__}")
+
+
+def _on_staff_deactivated(sender, user_id: int, **kwargs) -> None:
+    """A person who left keeps no seat: their coming bookings are cancelled by a task."""
+    from .tasks import cancel_bookings_of_deactivated_task
+
+    cancel_bookings_of_deactivated_task.delay_on_commit(user_id)

@@ -52,3 +52,11 @@ def send_booking_awaiting_task(self, booking_id: int, event_id: int) -> int:
         return notifications.booking_awaiting_send(booking_id=booking_id, event_id=event_id)
     except OSError as exc:
         raise self.retry(exc=exc)
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=240)
+def cancel_bookings_of_deactivated_task(user_id: int) -> int:
+    from lms.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=False).first()
+    return services.bookings_cancel_for_deactivated(user=user) if user else 0  # active again: nothing to cancel
