@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from xml.parsers import expat
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from .common import (
@@ -273,7 +274,10 @@ def _shortanswer(element: ET.Element, common: dict) -> dict:
                         "feedback_format": feedback_format})
     if not answers:
         raise _QuestionProblem(_("The question has no answers; it is left out."))
-    return {**base_question("shortanswer", **common), "answers": answers}
+    question = {**base_question("shortanswer", **common), "answers": answers}
+    if (element.findtext("usecase") or "").strip() == "1":
+        question["usecase"] = True
+    return question
 
 
 def _number(text: str) -> float:
@@ -299,7 +303,20 @@ def _numerical(element: ET.Element, common: dict) -> dict:
                         "feedback_format": feedback_format})
     if not answers:
         raise _QuestionProblem(_("The numerical question has no answers; it is left out."))
-    return {**base_question("numerical", **common), "answers": answers}
+    question = {**base_question("numerical", **common), "answers": answers}
+    units = []
+    for unit in element.findall("units/unit"):
+        name = (unit.findtext("unit_name") or "").strip()
+        multiplier_text = (unit.findtext("multiplier") or "1").strip()
+        if name:
+            multiplier = _number(multiplier_text)
+            if multiplier <= 0:
+                raise _QuestionProblem(_("The unit «%(unit)s» has a multiplier that is not positive; the question is "
+                                         "left out.") % {"unit": name})
+            units.append({"unit": name, "multiplier": multiplier})
+    if units:
+        question["units"] = units
+    return question
 
 
 def _matching(element: ET.Element, common: dict) -> dict:
@@ -313,7 +330,14 @@ def _matching(element: ET.Element, common: dict) -> dict:
 
 
 def _essay(element: ET.Element, common: dict) -> dict:
-    return base_question("essay", **common)
+    question = base_question("essay", **common)
+    graderinfo = element.find("graderinfo")
+    text = _text(graderinfo) if graderinfo is not None else ""
+    if text and _format(graderinfo, "moodle") == "html":
+        text = strip_tags(text).strip()
+    if text:
+        question["grader_info"] = text
+    return question
 
 
 def _description(element: ET.Element, common: dict) -> dict:
@@ -390,7 +414,7 @@ def _question_element(question: dict) -> ET.Element:
         for answer in question.get("answers") or []:
             _answer(element, answer, answer.get("text") or "", answer.get("format") or fmt, fmt)
     elif qtype == "shortanswer":
-        _simple(element, "usecase", "0")
+        _simple(element, "usecase", "1" if question.get("usecase") is True else "0")
         for answer in question.get("answers") or []:
             _answer(element, answer, answer.get("text") or "", "moodle", fmt)
     elif qtype == "numerical":
@@ -400,6 +424,18 @@ def _question_element(question: dict) -> ET.Element:
             tolerance = float(answer.get("tolerance") or 0) if value is not None else 0.0
             node.insert(1, ET.Element("tolerance"))
             node[1].text = format_number(tolerance)
+        units = [unit for unit in question.get("units") or [] if isinstance(unit, dict) and unit.get("unit")]
+        if units:
+            # Units typed after the number, optional and not graded on their own: our grader divides by the unit's
+            # multiplier and reads a bare number in the first (base) unit.
+            for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("showunits", "0"),
+                               ("unitsleft", "0")):
+                _simple(element, tag, value)
+            node = ET.SubElement(element, "units")
+            for unit in units:
+                entry = ET.SubElement(node, "unit")
+                _simple(entry, "multiplier", format_number(float(unit.get("multiplier") or 1)))
+                _simple(entry, "unit_name", str(unit["unit"]))
     elif qtype == "truefalse":
         correct = bool(question.get("correct"))
         for value, right, feedback in (("true", correct, question.get("feedback_true")),
@@ -416,6 +452,7 @@ def _question_element(question: dict) -> ET.Element:
         for tag, value in (("responseformat", "editor"), ("responserequired", "1"),
                            ("responsefieldlines", "15"), ("attachments", "0")):
             _simple(element, tag, value)
+        _text_element(element, "graderinfo", question.get("grader_info") or "", "plain")
     return element
 
 

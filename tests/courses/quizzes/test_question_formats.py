@@ -255,6 +255,42 @@ def test_moodle_xml_numerical_and_matching():
                                            "the question is left out.")
 
 
+def test_the_editor_s_case_units_and_grader_information_survive_a_moodle_xml_round_trip():
+    common = {"text_format": "moodle", "general_feedback": "", "category": None, "idnumber": "", "tags": []}
+    questions = [
+        {"type": "shortanswer", "name": "Город", "text": "Где ОНБ?", **common, "usecase": True,
+         "answers": [{"text": "Кемерово", "format": "moodle", "fraction": 1.0, "feedback": "",
+                      "feedback_format": "moodle"}]},
+        {"type": "numerical", "name": "Масса", "text": "Сколько весит пачка?", **common,
+         "answers": [{"value": 0.5, "tolerance": 0.0, "fraction": 1.0, "feedback": "", "feedback_format": "moodle"}],
+         "units": [{"unit": "кг", "multiplier": 1.0}, {"unit": "г", "multiplier": 1000.0}]},
+        {"type": "essay", "name": "Эссе", "text": "Опишите фонд.", **common,
+         "grader_info": "Ставьте полный балл за упоминание краеведения."},
+    ]
+    xml = export_moodle_xml(questions)
+    assert b"<usecase>1</usecase>" in xml and "<unit_name>г</unit_name>".encode() in xml
+    again = parse_moodle_xml(xml)
+    assert again.errors == [] and again.questions == questions
+
+
+def test_moodle_xml_grader_information_in_html_is_read_as_text_and_a_bad_multiplier_is_refused():
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="essay"><name><text>Эссе</text></name><questiontext><text>О чём?</text></questiontext>
+    <graderinfo format="html"><text><![CDATA[<p>Смотрите на <b>источники</b></p>]]></text></graderinfo>
+  </question>
+  <question type="numerical"><name><text>Длина</text></name><questiontext><text>?</text></questiontext>
+    <answer fraction="100"><text>2</text></answer>
+    <units><unit><multiplier>0</multiplier><unit_name>см</unit_name></unit></units>
+  </question>
+</quiz>""".encode()
+    with translation.override("ru"):
+        result = parse_moodle_xml(data)
+    (essay,) = result.questions
+    assert essay["grader_info"] == "Смотрите на источники"
+    assert result.errors[0]["message"].endswith("У единицы «см» множитель не больше нуля; вопрос пропущен.")
+
+
 # --- decoding -------------------------------------------------------------------------------------------------
 
 def test_decode_accepts_utf8_with_or_without_bom():
