@@ -31,3 +31,11 @@ def no_site_summary_for_roles(request, summary_items):
 
     if dashboard.landing_roles(request):
         summary_items.clear()
+
+
+@hooks.register("construct_help_menu")
+def keep_help_in_russian(request, menu_items):
+    """Wagtail's Help menu links to its English release notes and editor guide on wagtail.org; our staff read
+    Russian, and the links would leave the admin for a foreign site. Only the keyboard shortcuts stay."""
+    menu_items[:] = [item for item in menu_items
+                     if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")]

@@ -268,3 +268,10 @@ def test_library_export_says_yes_no_and_the_kind_in_words(client, workplace):
     text = b"".join(response.streaming_content).decode()
     assert "Вид" in text.splitlines()[0] and "Централизованная библиотечная система" in text
     assert ",да," in text and ",нет," in text and not re.search(r"\b(True|False|system)\b", text)
+
+
+def test_the_help_menu_keeps_no_english_guide(client, workplace):
+    client.force_login(workplace[Role.ADMINISTRATOR])
+    page = client.get("/admin/").content.decode()
+    assert "guide.wagtail.org" not in page and "What's new in Wagtail" not in page
+    assert "keyboard-shortcuts-trigger" in page and "editor-guide" not in page  # the shortcuts stay
