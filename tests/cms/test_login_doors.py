@@ -301,3 +301,14 @@ def test_the_403_page_is_russian(client, db):
     assert response.status_code == 403
     page = response.content.decode()
     assert "Доступ закрыт" in page and "403 Forbidden" not in page and '<html lang="ru">' in page
+
+
+@pytest.mark.django_db
+def test_confirming_by_a_code_goes_to_the_password_form_instead_of_an_english_page(client):
+    """Log-in codes are off; allauth's code pages would ask for a «Recipient» in English."""
+    client.force_login(UserFactory())
+    for address in ("/accounts/reauthenticate/code/", "/accounts/reauthenticate/code/confirm/?next=/my/"):
+        response = client.get(address, follow=True)
+        assert response.redirect_chain[0][0].startswith("/accounts/reauthenticate/")
+        assert response.status_code == 200 and "Recipient" not in response.content.decode()
+    assert client.get("/accounts/reauthenticate/code/?next=/my/").url == "/accounts/reauthenticate/?next=/my/"
