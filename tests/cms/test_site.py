@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from cms.demo import DEMO_PEOPLE, demo_seed
 from cms.models import HomePage, StandardPage
-from courses.models import CoursePage, Enrolment, LessonCompletion
+from courses.models import CoursePage, Enrolment, ExternalTraining, LessonCompletion
 from lms.accounts.models import User
 from lms.libraries.models import Library
 
@@ -56,6 +56,8 @@ def test_seed_demo_builds_the_site_and_twice_changes_nothing(db, capsys, caplog)
     assert CoursePage.objects.live().count() == 4
     statuses = set(Enrolment.objects.values_list("status", flat=True))
     assert statuses == {"active", "completed", "requested"}
+    # training elsewhere in each state an administrator meets: confirmed (its hours count), waiting, rejected
+    assert set(ExternalTraining.objects.values_list("status", flat=True)) == {"confirmed", "pending", "rejected"}
     for person in DEMO_PEOPLE:
         user = User.objects.get(email=person.email)
         assert user.emailaddress_set.get().verified and user.check_password("kuzbass-demo-2026")
