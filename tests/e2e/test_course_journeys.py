@@ -220,7 +220,9 @@ def test_trainer_adds_a_lesson_that_goes_live_once_an_administrator_approves_it(
     with page.expect_navigation():
         submit.click()
     admin_screen(page, "5-submitted")
-    assert "/edit/" not in page.url and "/add/" not in page.url, f"the form was not accepted: {page.url}"
+    if "/edit/" in page.url or "/add/" in page.url:  # the form came back: say what Wagtail objected to
+        problems = page.locator(".error-message, .help-critical, .w-field__errors, [role=alert]").all_inner_texts()
+        raise AssertionError(f"the form was not accepted: {page.url}: {problems}")
 
     assert LessonPage.objects.count() == lessons_before + 1
     lesson = LessonPage.objects.get(title=NEW_LESSON_TITLE)
