@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
+from certificates import compliance
 from certificates import selectors as certificate_selectors
+from certificates.compliance_views import compliance_chart
 from courses import landing as course_landing
 from courses.models import Attempt
 from courses.quizzes import selectors as quiz_selectors
 from lms.accounts.roles import Role, user_roles
-from lms.charts import stacked_bar_chart
-from lms.internships import compliance
 from lms.internships import landing as internship_landing
 
 from .dates import day, days
@@ -251,31 +251,24 @@ def administrator_panels(user, *, today: datetime.date) -> list[LandingPanel]:
 
 
 def compliance_panel(user, *, today: datetime.date) -> LandingPanel:
+    """Compliance with every requirement (mandatory courses and the internship): the totals in four colours and the
+    municipalities with most people overdue, as a stacked bar chart."""
     picture = compliance.compliance_picture(viewer=user, today=today)
     totals = picture.totals
-    statuses = compliance.STATUSES
-    # The municipalities where most people are late or not booked come first: they are what to act on.
+    # The municipalities where most people are overdue come first: they are what to act on.
     worst = sorted(picture.municipalities,
-                   key=lambda g: (-(g.counts[compliance.OVERDUE] + g.counts[compliance.NOT_BOOKED]), g.name))
-    chart = ""
-    if worst:
-        chart = stacked_bar_chart(
-            [(g.name, [g.counts[s] for s in statuses]) for g in worst[:CHART_ROWS]],
-            series=[(str(compliance.STATUS_LABELS[s]), compliance.STATUS_COLOURS[s]) for s in statuses],
-            title=_("Internship compliance by municipality"),
-            column_titles=(_("Municipality"), ""),
-            hidden_class="w-sr-only",
-        )
+                   key=lambda g: (-g.counts[compliance.OVERDUE], -g.counts[compliance.IN_PROGRESS], g.name))
+    chart = compliance_chart(worst[:CHART_ROWS], title=_("Compliance by municipality"), column=_("Municipality"))
     facts = []
     if totals.total:
-        facts.append(ngettext("%(count)d staff member falls under an internship requirement.",
-                              "%(count)d staff members fall under an internship requirement.", totals.total)
-                     % {"count": totals.total})
-        facts.append(" · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in statuses))
+        facts.append(ngettext("%(count)d staff member falls under a requirement; compliant: %(percent)d%%.",
+                              "%(count)d staff members fall under a requirement; compliant: %(percent)d%%.",
+                              totals.total) % {"count": totals.total, "percent": totals.percent})
+        facts.append(" · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in compliance.STATUSES))
     return LandingPanel(
-        key="admin-compliance", heading=_("Internship compliance"), order=40, icon="tasks",
+        key="admin-compliance", heading=_("Compliance with requirements"), order=40, icon="tasks",
         facts=facts, chart=chart,
-        empty=_("No active internship requirement covers anyone yet."),
-        link_url=reverse("internships_admin_compliance"), link_label=_("The full compliance report"),
+        empty=_("No mandatory course rule or internship requirement covers anyone yet."),
+        link_url=reverse("certificates_compliance_report"),
+        link_label=_("The report of compliance with requirements"),
     )
-

@@ -222,11 +222,12 @@ def test_administrator_sees_bookings_sessions_documents_and_compliance(client, a
     assert panels["admin-documents"].facts == ["3 завершения без документа."]
     assert {row[1] for row in texts(panels["admin-documents"])} == {"Курс с сертификатом"}
     compliance = panels["admin-compliance"]
-    assert compliance.facts[0] == "Под требование о стажировке подпадают 2 сотрудника."
+    assert compliance.facts[0] == "Под требования подпадают 2 сотрудника; соответствуют: 0%."
+    assert compliance.facts[1] == "Соответствует: 0 · Истекает: 0 · В процессе: 2 · Просрочено: 0"
     assert 'class="w-sr-only"' in compliance.chart and "<svg" in compliance.chart
     assert response_has_no_site_summary(html)
     for heading in ("Заявки на стажировку к одобрению", "Стажировки на этой неделе", "Документы к выдаче",
-                    "Прохождение стажировок"):
+                    "Соответствие требованиям"):
         assert heading in html
 
 
@@ -235,7 +236,7 @@ def test_administrator_with_nothing_to_do_sees_russian_empty_states(client, admi
     assert all(p.rows == [] and p.facts == [] for p in panels.values())
     for sentence in ("Заявок, ждущих одобрения, нет.", "На этой неделе стажировок нет.",
                      "Документы выданы за все завершённые курсы и стажировки.",
-                     "Действующие требования о стажировке пока никого не охватывают."):
+                     "Ни одно правило обязательных курсов и ни одно требование о стажировке пока никого не охватывает."):
         assert sentence in html
 
 

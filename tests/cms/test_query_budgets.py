@@ -58,7 +58,7 @@ def _page_counts(client, size: LoadSize) -> tuple[dict[str, int], dict[str, int]
         attempt = quiz_services.attempt_start(user=user, quiz=quiz)
         _count(client, f"/attempts/{attempt.pk}/", "attempt page", counts)
         client.force_login(User.objects.get(email=result.admin_email))
-        _count(client, "/admin/reports/internship-compliance/", "compliance report", counts)
+        _count(client, "/admin/reports/compliance/", "compliance report", counts)
         _count(client, "/admin/certificate_register/", "certificate register", counts)
         client.logout()
         data = dict(result.counts)
