@@ -202,7 +202,35 @@ def head_panels(user, *, today: datetime.date) -> list[LandingPanel]:
         empty=_("None of your staff has an approved internship in the coming weeks."),
         link_url=staff_requests, link_label=_("All internship bookings of your staff"),
     )
-    return [to_decide, late, internships]
+    return [to_decide, late, internships, head_compliance_panel(user, today=today)]
+
+
+def _compliance_facts(totals) -> list[str]:
+    if not totals.total:
+        return []
+    return [ngettext("%(count)d staff member falls under a requirement; compliant: %(percent)d%%.",
+                     "%(count)d staff members fall under a requirement; compliant: %(percent)d%%.",
+                     totals.total) % {"count": totals.total, "percent": totals.percent},
+            " · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in compliance.STATUSES)]
+
+
+def head_compliance_panel(user, *, today: datetime.date) -> LandingPanel:
+    """The head's staff against every requirement: the totals and who is not compliant yet, overdue first."""
+    picture = compliance.compliance_picture(viewer=user, today=today)
+    behind = sorted((p for p in picture.people if not p.is_compliant),
+                    key=lambda p: (-compliance.SEVERITY[p.status], p.user.last_name, p.user.first_name))
+    open_statuses = (compliance.IN_PROGRESS, compliance.OVERDUE)
+    return LandingPanel(
+        key="head-compliance", heading=_("Compliance with requirements"), order=240, icon="tasks",
+        facts=_compliance_facts(picture.totals),
+        columns=[_("Staff member"), _("Overall status"), _("Not yet done")],
+        rows=[[Cell(_person(p.user)), Cell(str(p.label)),
+               Cell(", ".join(item.title for item in p.items if item.status in open_statuses))]
+              for p in behind[:ROWS]],
+        empty=_("None of your staff falls under a mandatory course rule or an internship requirement."),
+        link_url=reverse("certificates_compliance_report"),
+        link_label=_("The report of compliance with requirements"),
+    )
 
 
 # --- Administrator ------------------------------------------------------------------------------------------------
@@ -259,12 +287,7 @@ def compliance_panel(user, *, today: datetime.date) -> LandingPanel:
     worst = sorted(picture.municipalities,
                    key=lambda g: (-g.counts[compliance.OVERDUE], -g.counts[compliance.IN_PROGRESS], g.name))
     chart = compliance_chart(worst[:CHART_ROWS], title=_("Compliance by municipality"), column=_("Municipality"))
-    facts = []
-    if totals.total:
-        facts.append(ngettext("%(count)d staff member falls under a requirement; compliant: %(percent)d%%.",
-                              "%(count)d staff members fall under a requirement; compliant: %(percent)d%%.",
-                              totals.total) % {"count": totals.total, "percent": totals.percent})
-        facts.append(" · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in compliance.STATUSES))
+    facts = _compliance_facts(totals)
     return LandingPanel(
         key="admin-compliance", heading=_("Compliance with requirements"), order=40, icon="tasks",
         facts=facts, chart=chart,
