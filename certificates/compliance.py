@@ -20,9 +20,9 @@ A branch counts with its parent system, as everywhere in the directory.
 from __future__ import annotations
 
 import datetime
-from datetime import date
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
@@ -42,8 +42,8 @@ from lms.libraries.selectors import evbk_participation
 COMPLIANT, EXPIRING, IN_PROGRESS, OVERDUE = "compliant", "expiring", "in_progress", "overdue"
 STATUSES = (COMPLIANT, EXPIRING, IN_PROGRESS, OVERDUE)  # from best to worst
 SEVERITY = {status: index for index, status in enumerate(STATUSES)}
-STATUS_LABELS = {COMPLIANT: _("Compliant"), EXPIRING: _("Expiring"), IN_PROGRESS: pgettext_lazy("compliance", "In progress"),
-                 OVERDUE: _("Overdue")}
+STATUS_LABELS = {COMPLIANT: _("Compliant"), EXPIRING: _("Expiring"),
+                 IN_PROGRESS: pgettext_lazy("compliance", "In progress"), OVERDUE: _("Overdue")}
 STATUS_COLOURS = {COMPLIANT: GREEN, EXPIRING: AMBER, IN_PROGRESS: BLUE, OVERDUE: RED}
 INTERNSHIP = "internship"
 # Red/amber/green of a group: green when at least this share is compliant (amber people included) and red when at

@@ -162,8 +162,8 @@ def _latest_valid(completed: list[dict]) -> dict:
 def compliance_picture(*, viewer: User | None, today: datetime.date | None = None, municipality_id: int | None = None,
                        library_id: int | None = None, status: str | None = None, only_self: bool = False) -> Picture:
     """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
-    by library (a branch counts with its own library). With `only_self`, the viewer's own standing; `viewer=None` means all staff (for pictures that no
-    person asks for, such as the library rating).
+    by library (a branch counts with its own library). With `only_self`, the viewer's own standing; `viewer=None`
+    means all staff (for pictures that no person asks for, such as the library rating).
 
     A completed internship counts while its `valid_until` has not passed; an expired one is owed again from the
     day it expired (OVERDUE unless a new completion comes)."""
