@@ -80,7 +80,7 @@ def main() -> None:
         ("catalogue", learner, programme.url), ("course page", learner, course.url),
         ("lesson page", learner, lesson.url), ("dashboard", learner, "/learning/"), ("quiz page", learner, quiz.url),
         ("attempt page", learner, f"/attempts/{attempt.pk}/"),
-        ("compliance report", administrator, "/admin/reports/internship-compliance/"),
+        ("compliance report", administrator, "/admin/reports/compliance/"),
         ("certificate register", administrator, "/admin/certificate_register/"),
     ]
     print(f"{'page':26} {'queries':>7} {'median ms':>10} {'p95 ms':>8}")

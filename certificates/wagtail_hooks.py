@@ -140,9 +140,11 @@ def template_preview(request, pk: int):
 
 @hooks.register("register_admin_urls")
 def register_certificate_urls():
+    from .compliance_views import compliance_report
     from .reports import PeopleBehindReportView
 
     return [
+        path("reports/compliance/", compliance_report, name="certificates_compliance_report"),
         path("certificates/templates/<int:pk>/preview/", template_preview, name="certificate_template_preview"),
         path("reports/behind/", PeopleBehindReportView.as_view(), name="certificates_behind_report"),
         path("reports/behind/results/", PeopleBehindReportView.as_view(results_only=True),
@@ -155,6 +157,19 @@ def register_anonymise_url():
     from .anonymise_views import anonymise
 
     return [path("people/<int:pk>/anonymise/", anonymise, name="person_anonymise")]
+
+
+class ComplianceMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .compliance_views import compliance_allowed
+
+        return compliance_allowed(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def compliance_menu_item():
+    return ComplianceMenuItem(_("Compliance with requirements"), reverse("certificates_compliance_report"),
+                              icon_name="tasks", order=70)
 
 
 class BehindMenuItem(MenuItem):

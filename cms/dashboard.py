@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
+from certificates import compliance
 from certificates import selectors as certificate_selectors
+from certificates.compliance_views import compliance_chart
 from courses import landing as course_landing
 from courses.models import Attempt
 from courses.quizzes import selectors as quiz_selectors
 from lms.accounts.roles import Role, user_roles
-from lms.charts import stacked_bar_chart
 from lms.dates import day, days
-from lms.internships import compliance
 from lms.internships import landing as internship_landing
 
 ROWS = 5
@@ -201,7 +201,35 @@ def head_panels(user, *, today: datetime.date) -> list[LandingPanel]:
         empty=_("None of your staff has an approved internship in the coming weeks."),
         link_url=staff_requests, link_label=_("All internship bookings of your staff"),
     )
-    return [to_decide, late, internships]
+    return [to_decide, late, internships, head_compliance_panel(user, today=today)]
+
+
+def _compliance_facts(totals) -> list[str]:
+    if not totals.total:
+        return []
+    return [ngettext("%(count)d staff member falls under a requirement; compliant: %(percent)d%%.",
+                     "%(count)d staff members fall under a requirement; compliant: %(percent)d%%.",
+                     totals.total) % {"count": totals.total, "percent": totals.percent},
+            " · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in compliance.STATUSES)]
+
+
+def head_compliance_panel(user, *, today: datetime.date) -> LandingPanel:
+    """The head's staff against every requirement: the totals and who is not compliant yet, overdue first."""
+    picture = compliance.compliance_picture(viewer=user, today=today)
+    behind = sorted((p for p in picture.people if not p.is_compliant),
+                    key=lambda p: (-compliance.SEVERITY[p.status], p.user.last_name, p.user.first_name))
+    open_statuses = (compliance.IN_PROGRESS, compliance.OVERDUE)
+    return LandingPanel(
+        key="head-compliance", heading=_("Compliance with requirements"), order=240, icon="tasks",
+        facts=_compliance_facts(picture.totals),
+        columns=[_("Staff member"), _("Overall status"), _("Not yet done")],
+        rows=[[Cell(_person(p.user)), Cell(str(p.label)),
+               Cell(", ".join(item.title for item in p.items if item.status in open_statuses))]
+              for p in behind[:ROWS]],
+        empty=_("None of your staff falls under a mandatory course rule or an internship requirement."),
+        link_url=reverse("certificates_compliance_report"),
+        link_label=_("The report of compliance with requirements"),
+    )
 
 
 # --- Administrator ------------------------------------------------------------------------------------------------
@@ -250,31 +278,19 @@ def administrator_panels(user, *, today: datetime.date) -> list[LandingPanel]:
 
 
 def compliance_panel(user, *, today: datetime.date) -> LandingPanel:
+    """Compliance with every requirement (mandatory courses and the internship): the totals in four colours and the
+    municipalities with most people overdue, as a stacked bar chart."""
     picture = compliance.compliance_picture(viewer=user, today=today)
     totals = picture.totals
-    statuses = compliance.STATUSES
-    # The municipalities where most people are late or not booked come first: they are what to act on.
+    # The municipalities where most people are overdue come first: they are what to act on.
     worst = sorted(picture.municipalities,
-                   key=lambda g: (-(g.counts[compliance.OVERDUE] + g.counts[compliance.NOT_BOOKED]), g.name))
-    chart = ""
-    if worst:
-        chart = stacked_bar_chart(
-            [(g.name, [g.counts[s] for s in statuses]) for g in worst[:CHART_ROWS]],
-            series=[(str(compliance.STATUS_LABELS[s]), compliance.STATUS_COLOURS[s]) for s in statuses],
-            title=_("Internship compliance by municipality"),
-            column_titles=(_("Municipality"), ""),
-            hidden_class="w-sr-only",
-        )
-    facts = []
-    if totals.total:
-        facts.append(ngettext("%(count)d staff member falls under an internship requirement.",
-                              "%(count)d staff members fall under an internship requirement.", totals.total)
-                     % {"count": totals.total})
-        facts.append(" · ".join(f"{compliance.STATUS_LABELS[s]}: {totals.counts[s]}" for s in statuses))
+                   key=lambda g: (-g.counts[compliance.OVERDUE], -g.counts[compliance.IN_PROGRESS], g.name))
+    chart = compliance_chart(worst[:CHART_ROWS], title=_("Compliance by municipality"), column=_("Municipality"))
+    facts = _compliance_facts(totals)
     return LandingPanel(
-        key="admin-compliance", heading=_("Internship compliance"), order=40, icon="tasks",
+        key="admin-compliance", heading=_("Compliance with requirements"), order=40, icon="tasks",
         facts=facts, chart=chart,
-        empty=_("No active internship requirement covers anyone yet."),
-        link_url=reverse("internships_admin_compliance"), link_label=_("The full compliance report"),
+        empty=_("No mandatory course rule or internship requirement covers anyone yet."),
+        link_url=reverse("certificates_compliance_report"),
+        link_label=_("The report of compliance with requirements"),
     )
-

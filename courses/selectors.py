@@ -293,6 +293,24 @@ def enrolment_requests_for(user: User, *, course_id: int | None = None) -> Query
             .order_by("created_at", "pk"))
 
 
+def staff_matching_q(
+    *, evbk_only: bool = False, library_id: int | None = None, municipality_id: int | None = None,
+    position_contains: str = "",
+) -> Q:
+    """The conditions of :func:`staff_matching` as a filter on users, so that a picture of many rules can ask them
+    all in one query (certificates.compliance)."""
+    q = Q(is_active=True, library__isnull=False)
+    if evbk_only:
+        q &= evbk_participation("library__")
+    if library_id:
+        q &= Q(library_id=library_id) | Q(library__parent_id=library_id)
+    if municipality_id:
+        q &= Q(library__municipality_id=municipality_id)
+    if position_contains:
+        q &= Q(position__icontains=position_contains)
+    return q
+
+
 def staff_matching(
     *, evbk_only: bool = False, library_id: int | None = None, municipality_id: int | None = None,
     position_contains: str = "",
@@ -300,16 +318,9 @@ def staff_matching(
     """Active staff (people with a library) meeting the conditions of a mandatory rule or a group enrolment.
     A library includes its branches; Э(В)БК participation is the directory's one rule (branches of a participant
     system take part), the same as for internship requirements."""
-    people = User.objects.filter(is_active=True, library__isnull=False)
-    if evbk_only:
-        people = people.filter(evbk_participation("library__"))
-    if library_id:
-        people = people.filter(Q(library_id=library_id) | Q(library__parent_id=library_id))
-    if municipality_id:
-        people = people.filter(library__municipality_id=municipality_id)
-    if position_contains:
-        people = people.filter(position__icontains=position_contains)
-    return people
+    return User.objects.filter(staff_matching_q(evbk_only=evbk_only, library_id=library_id,
+                                                municipality_id=municipality_id,
+                                                position_contains=position_contains))
 
 
 def people_by_emails(emails: list[str]) -> tuple[QuerySet[User], list[str]]:

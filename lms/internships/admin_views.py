@@ -4,18 +4,18 @@ audit trail) and the calendar. Every button posts to a view that calls one servi
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy as _l
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
@@ -296,51 +296,22 @@ def sessions_calendar(request):
 
 # --- Compliance ------------------------------------------------------------------------------------------------------
 
-def _compliance_allowed(user) -> bool:
-    return services.user_is_internship_admin(user) or user.has_perm("accounts.view_library_staff")
+# The internship's statuses in the report of every requirement (certificates/compliance.py).
+COMPLIANCE_STATUS_MAP = {compliance.DONE: "compliant", compliance.BOOKED: "in_progress",
+                         compliance.QUEUED: "in_progress", compliance.NOT_BOOKED: "in_progress",
+                         compliance.OVERDUE: "overdue"}
 
 
-EXPORT_HEADINGS = (_l("Full name"), _l("E-mail"), _l("Position"), _l("Library"), _l("Municipality"),
-                   _l("Status"), _l("Due date"), _l("Booking"), _l("Session starts"), _l("Requirement"))
-
-
-def _export_row(item: compliance.PersonStatus) -> list:
-    user = item.user
-    return [user.full_name, user.email, user.position, user.library.short_name, user.library.municipality.name,
-            str(item.label), item.due, str(Booking.Status(item.booking_status).label) if item.booking_status else "",
-            item.session_start, item.requirement.title]
-
-
-def _compliance_export(picture: compliance.Picture, fmt: str) -> HttpResponse:
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = str(_("Internship compliance"))[:31]
-        sheet.append([str(h) for h in EXPORT_HEADINGS])
-        for item in picture.people:
-            sheet.append(_export_row(item))
-        for cells in sheet.iter_cols(min_col=7, max_col=9):
-            for cell in cells[1:]:
-                cell.number_format = "DD.MM.YYYY"
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="internship-compliance-{stamp}.xlsx"'
-        return response
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads the Cyrillic as UTF-8 only with the byte-order mark
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([str(h) for h in EXPORT_HEADINGS])
-    for item in picture.people:
-        writer.writerow([value.strftime("%d.%m.%Y") if isinstance(value, datetime.date) else value
-                         for value in _export_row(item)])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="internship-compliance-{stamp}.csv"'
-    return response
+def compliance_report(request):
+    """The old address of the internship-only report: the report of every requirement, the internship chosen and
+    the filters carried over."""
+    query = {"requirement": "internship"}
+    for name in ("municipality", "library", "export"):
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    if request.GET.get("status") in COMPLIANCE_STATUS_MAP:
+        query["status"] = COMPLIANCE_STATUS_MAP[request.GET["status"]]
+    return redirect(reverse("certificates_compliance_report") + "?" + urlencode(query))
 
 
 def _int_or_none(value) -> int | None:
@@ -348,34 +319,3 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def compliance_report(request):
-    """Per municipality and library: the staff under a requirement and their status, a bar chart, a ranking of
-    libraries and the people behind each number. A library head sees the own library only."""
-    if not _compliance_allowed(request.user):
-        raise PermissionDenied
-    status = request.GET.get("status") if request.GET.get("status") in compliance.STATUSES else None
-    municipality_id = _int_or_none(request.GET.get("municipality"))
-    library_id = _int_or_none(request.GET.get("library"))
-    picture = compliance.compliance_picture(viewer=request.user, municipality_id=municipality_id,
-                                            library_id=library_id, status=status)
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        return _compliance_export(picture, fmt)
-    drilled = status or municipality_id or library_id
-    people_page = Paginator(picture.people, 100).get_page(request.GET.get("p")) if drilled else None
-    query = request.GET.copy()
-    query.pop("p", None)
-    query.pop("export", None)
-    return render(request, "internships/admin/compliance.html", {
-        "picture": picture, "totals": picture.totals, "people_page": people_page,
-        "statuses": [(key, compliance.STATUS_LABELS[key], compliance.STATUS_COLOURS[key])
-                     for key in compliance.STATUSES],
-        "selected": {"status": status, "municipality": municipality_id, "library": library_id},
-        "query": query.urlencode(), "bar_width": 400,
-        "green_percent": round(compliance.GREEN_DONE_SHARE * 100),
-        "red_percent": round(compliance.RED_OVERDUE_SHARE * 100),
-        "page_title": _("Internship compliance"), "header_title": _("Internship compliance"),
-        "header_icon": "tasks",
-    })

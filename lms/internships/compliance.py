@@ -72,6 +72,10 @@ class PersonStatus:
     requirement: Requirement
     booking_status: str = ""
     session_start: datetime.date | None = None
+    # For DONE: until when the completion that counts is valid (None: it never expires) and the topic's
+    # recertification window, so that a picture across requirements can show «истекает».
+    valid_until: datetime.date | None = None
+    window_days: int = 0
 
     @property
     def label(self):
@@ -146,10 +150,23 @@ def active_requirements() -> list[Requirement]:
         .select_related("library").order_by("pk")))
 
 
-def compliance_picture(*, viewer: User, today: datetime.date | None = None, municipality_id: int | None = None,
+def _completion_counts(booking: dict, today: datetime.date) -> bool:
+    return booking["valid_until"] is None or booking["valid_until"] >= today
+
+
+def _latest_valid(completed: list[dict]) -> dict:
+    """Of the completed bookings, the one that counts longest (no expiry beats any date)."""
+    return max(completed, key=lambda b: (b["valid_until"] is None, b["valid_until"] or datetime.date.min))
+
+
+def compliance_picture(*, viewer: User | None, today: datetime.date | None = None, municipality_id: int | None = None,
                        library_id: int | None = None, status: str | None = None, only_self: bool = False) -> Picture:
     """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
-    by library (a branch counts with its own library). With `only_self`, the viewer's own standing."""
+    by library (a branch counts with its own library). With `only_self`, the viewer's own standing; `viewer=None`
+    means all staff (for pictures that no person asks for, such as the library rating).
+
+    A completed internship counts while its `valid_until` has not passed; an expired one is owed again from the
+    day it expired (OVERDUE unless a new completion comes)."""
     today = today or timezone.localdate()
     requirements = active_requirements()
     if not requirements:
@@ -165,6 +182,8 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
         covers[r.pk] = requirement_covers(r, [p.pk for p in r.people.all()], subtrees[r.pk])
     if only_self:
         people = User.objects.filter(pk=viewer.pk).select_related("library", "library__municipality")
+    elif viewer is None:
+        people = User.objects.filter(is_active=True).select_related("library", "library__municipality")
     else:
         people = staff_visible_to(viewer)
     any_cover = Q()
@@ -181,7 +200,8 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
 
     bookings = defaultdict(list)
     for row in (Booking.objects.filter(user__in=[p.pk for p in people], status__in=Booking.ACTIVE)
-                .values("user_id", "topic_id", "status", "session__start_date")):
+                .values("user_id", "topic_id", "status", "session__start_date", "valid_until",
+                                  "topic__recertification_window_days")):
         bookings[row["user_id"]].append(row)
 
     result = []
@@ -194,14 +214,22 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
             topic_ids = {t.pk for t in r.topics.all()}
             mine = [b for b in bookings[person.pk] if not topic_ids or b["topic_id"] in topic_ids]
             due = due_date_for(r, joined)
-            if any(b["status"] == Booking.Status.COMPLETED for b in mine):
-                open_items.append((False, due, r, None))
+            completed = [b for b in mine if b["status"] == Booking.Status.COMPLETED]
+            counting = _latest_valid(completed) if completed else None
+            if counting is not None and _completion_counts(counting, today):
+                open_items.append((False, due, r, counting))
             else:
-                open_items.append((True, due, r, mine))
+                if counting is not None:  # expired: owed again from the day it expired
+                    due = max(due, counting["valid_until"])
+                open_items.append((True, due, r, [b for b in mine if b["status"] != Booking.Status.COMPLETED]))
         pending = sorted((item for item in open_items if item[0]), key=lambda item: item[1])
         if not pending:
-            done = max(open_items, key=lambda item: item[1])
-            result.append(PersonStatus(person, DONE, done[1], done[2]))
+            # Done for every requirement: the completion that expires first is the one to watch.
+            done = min(open_items, key=lambda item: (item[3]["valid_until"] is None,
+                                                     item[3]["valid_until"] or datetime.date.max, -item[1].toordinal()))
+            counting = done[3]
+            result.append(PersonStatus(person, DONE, done[1], done[2], valid_until=counting["valid_until"],
+                                       window_days=counting["topic__recertification_window_days"] or 0))
             continue
         _open, due, requirement, mine = pending[0]
         holding = [b for b in mine if b["status"] in Booking.SEAT_HOLDING]

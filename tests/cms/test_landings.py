@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cms.dashboard import LandingPanel
 from courses import services as course_services
-from courses.models import Enrolment
+from courses.models import AssignmentRule, Enrolment
 from lms.accounts.roles import Role
 from lms.internships import services as internship_services
 from lms.internships.models import Booking, Requirement
@@ -166,7 +166,7 @@ def test_head_sees_own_staff_only(client, head_and_staff):
     staff_data(LibraryFactory(), administrator, requests=1, overdue=3, approved=2)  # another library's staff
 
     panels, html = landing(client, head)
-    assert list(panels) == ["head-requests", "head-overdue", "head-internships"]
+    assert list(panels) == ["head-requests", "head-overdue", "head-internships", "head-compliance"]
     requests = panels["head-requests"]
     assert requests.facts == ["2 заявки ваших сотрудников на стажировку ждут вашего решения."]
     assert sorted(row[0] for row in texts(requests)) == ["Заявка0 Мария Петровна", "Заявка1 Мария Петровна"]
@@ -178,7 +178,24 @@ def test_head_sees_own_staff_only(client, head_and_staff):
     assert coming.facts == ["1 одобренная заявка на ближайшие недели."]
     assert texts(coming)[0][0] == "Стажёр0 Мария Петровна"
     assert "г." in texts(coming)[0][2]
+    # No rule or requirement covers anyone here: the compliance panel says so in Russian.
+    assert panels["head-compliance"].facts == [] and "Соответствие требованиям" in html
     assert response_has_no_site_summary(html)
+
+
+def test_head_sees_own_staff_behind_on_requirements(client, head_and_staff):
+    head, library, _administrator = head_and_staff
+    course = pages.course(title="Основы библиографии")
+    AssignmentRule.objects.create(course=course, title="Все", library=library,
+                                  due_date=today() - datetime.timedelta(days=1))
+    UserFactory(library=library, last_name="Опоздавшая")
+    UserFactory(library=LibraryFactory(), last_name="Чужая")
+    panels, _html = landing(client, head)
+    compliance = panels["head-compliance"]
+    assert compliance.facts[0].startswith("Под требования подпадают 2 сотрудника")  # the head is staff too
+    rows = texts(compliance)
+    assert [row[0].split()[0] for row in rows] == ["Кузнецова", "Опоздавшая"]  # not «Чужая»: another library
+    assert all(row[1:] == ["Просрочено", "Основы библиографии"] for row in rows)
 
 
 def test_head_landing_does_a_fixed_number_of_queries(client, head_and_staff):
@@ -222,11 +239,12 @@ def test_administrator_sees_bookings_sessions_documents_and_compliance(client, a
     assert panels["admin-documents"].facts == ["3 завершения без документа."]
     assert {row[1] for row in texts(panels["admin-documents"])} == {"Курс с сертификатом"}
     compliance = panels["admin-compliance"]
-    assert compliance.facts[0] == "Под требование о стажировке подпадают 2 сотрудника."
+    assert compliance.facts[0] == "Под требования подпадают 2 сотрудника; соответствуют: 0%."
+    assert compliance.facts[1] == "Соответствует: 0 · Истекает: 0 · В процессе: 2 · Просрочено: 0"
     assert 'class="w-sr-only"' in compliance.chart and "<svg" in compliance.chart
     assert response_has_no_site_summary(html)
     for heading in ("Заявки на стажировку к одобрению", "Стажировки на этой неделе", "Документы к выдаче",
-                    "Прохождение стажировок"):
+                    "Соответствие требованиям"):
         assert heading in html
 
 
@@ -235,7 +253,7 @@ def test_administrator_with_nothing_to_do_sees_russian_empty_states(client, admi
     assert all(p.rows == [] and p.facts == [] for p in panels.values())
     for sentence in ("Заявок, ждущих одобрения, нет.", "На этой неделе стажировок нет.",
                      "Документы выданы за все завершённые курсы и стажировки.",
-                     "Действующие требования о стажировке пока никого не охватывают."):
+                     "Ни одно правило обязательных курсов и ни одно требование о стажировке пока никого не охватывает."):
         assert sentence in html
 
 

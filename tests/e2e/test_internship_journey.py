@@ -84,6 +84,6 @@ def test_request_approve_calendar_attendance_and_compliance(media_root, new_cont
     learner.wait_for_load_state()
     assert "Пройдена" in learner.get_by_role("region", name=TOPIC).inner_text()
 
-    admin.goto("/admin/reports/internship-compliance/?status=done")
+    admin.goto("/admin/reports/compliance/?requirement=internship&status=compliant")
     people = admin.locator("#people ~ table").inner_text()
     assert "Морозова Наталья Сергеевна" in people

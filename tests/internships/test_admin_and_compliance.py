@@ -1,11 +1,6 @@
-import csv
 import datetime
-import io
 
-import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +25,7 @@ def test_admin_screens_open_for_administrators_only(client, admin):
     urls = [reverse("internships_admin_requests"), reverse("internships_admin_calendar"),
             reverse("internships_admin_roster", args=[session.pk]), reverse("internship_sessions:index"),
             reverse("internship_sessions:edit", args=[session.pk]), reverse("internship_topics:add"),
-            reverse("internship_requirements:add"), reverse("internships_admin_compliance")]
+            reverse("internship_requirements:add"), reverse("certificates_compliance_report")]
     client.force_login(admin)
     for url in urls:
         assert client.get(url).status_code == 200, url
@@ -159,34 +154,8 @@ def test_overdue_and_months_after_joining():
     assert picture.municipalities[0].rag == "red"
 
 
-def test_compliance_page_export_and_fixed_queries(client, admin):
-    _city, _district, evbk_city, *_rest = _world()
-    Requirement.objects.create(title="Все сотрудники Э(В)БК", evbk_only=True,
-                               due_date=timezone.localdate() + datetime.timedelta(days=30))
-    client.force_login(admin)
-
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("internships_admin_compliance") + "?status=not_booked").status_code == 200
-        return len(ctx.captured_queries)
-
-    UserFactory(library=evbk_city)
-    count()
-    small = count()
-    for _ in range(6):
-        UserFactory(library=LibraryFactory(evbk_participant=True))
-    assert count() == small
-
-    page = client.get(reverse("internships_admin_compliance") + "?status=not_booked").content.decode()
-    assert "<svg" in page and "Иванова" in page
-    response = client.get(reverse("internships_admin_compliance") + "?export=csv")
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert len(rows) == 1 + 7
-    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("internships_admin_compliance")
-                                                        + "?export=xlsx").content))
-    assert book.active.max_row == 1 + 7
+# The report page, its exports and their query counts: tests/certificates/test_compliance.py (the report of
+# every requirement; the old address redirects there).
 
 
 def test_sessions_with_bookings_and_topics_with_sessions_are_not_deleted(client, admin):
