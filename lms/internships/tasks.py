@@ -2,7 +2,7 @@ import datetime
 
 from celery import shared_task
 
-from . import notifications, quotas, services
+from . import leavers, notifications, quotas, services
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)
@@ -59,4 +59,4 @@ def cancel_bookings_of_deactivated_task(user_id: int) -> int:
     from lms.accounts.models import User
 
     user = User.objects.filter(pk=user_id, is_active=False).first()
-    return services.bookings_cancel_for_deactivated(user=user) if user else 0  # active again: nothing to cancel
+    return leavers.bookings_cancel_for_deactivated(user=user) if user else 0  # active again: nothing to cancel

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from lms.accounts.models import User
 from lms.accounts.signals import staff_deactivated
-from lms.internships import services
+from lms.internships import leavers, services
 from lms.internships.models import Booking
 from tests.factories import UserFactory
 from tests.factories.internships import SessionFactory
@@ -61,10 +61,10 @@ def test_an_active_person_keeps_the_booking_and_running_twice_changes_nothing():
     session = SessionFactory(capacity=3)
     person = UserFactory()
     booking = services.booking_request(user=person, session=session)
-    assert services.bookings_cancel_for_deactivated(user=person) == 0
+    assert leavers.bookings_cancel_for_deactivated(user=person) == 0
     assert Booking.objects.get(pk=booking.pk).status == S.REQUESTED
     User.objects.filter(pk=person.pk).update(is_active=False)
     person.refresh_from_db()
-    assert services.bookings_cancel_for_deactivated(user=person) == 1
-    assert services.bookings_cancel_for_deactivated(user=person) == 0
+    assert leavers.bookings_cancel_for_deactivated(user=person) == 1
+    assert leavers.bookings_cancel_for_deactivated(user=person) == 0
     assert booking.events.count() == 2
