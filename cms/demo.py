@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site
 
+from certificates.demo import rating_demo_seed
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 from lms.accounts.services import user_create
@@ -170,5 +171,6 @@ def demo_seed() -> DemoResult:
     changed += _people()
     changed += demo_courses_seed(home)
     changed += internships_demo_seed(password=DEMO_PASSWORD)
+    changed += rating_demo_seed(password=DEMO_PASSWORD)
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)
