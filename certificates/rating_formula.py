@@ -13,9 +13,17 @@ DEFAULT_WEIGHTS = {COMPLIANCE: 30, HOURS: 25, INTERNSHIP: 20, DOCUMENTS: 15, CHA
 COMPONENT_LABELS = {
     COMPLIANCE: _("Compliant with every requirement"),
     HOURS: _("Academic hours this year"),
-    INTERNSHIP: _("Internship completed"),
+    INTERNSHIP: _("Internship done"),
     DOCUMENTS: _("Documents this year"),
     CHANGE: _("Change against last year"),
+}
+# Column headings of the tables (the formula names each in full).
+COMPONENT_SHORT_LABELS = {
+    COMPLIANCE: _("Requirements met"),
+    HOURS: _("Hours"),
+    INTERNSHIP: _("Internship"),
+    DOCUMENTS: _("Documents"),
+    CHANGE: _("Change"),
 }
 COMPONENT_RULES = {
     COMPLIANCE: _("the share of the library's staff under a requirement who meet every one of them (not counted when "
@@ -32,8 +40,8 @@ COMPONENT_RULES = {
 
 
 def formula_rows(weights: dict[str, int]) -> list[dict]:
-    return [{"key": key, "label": COMPONENT_LABELS[key], "rule": COMPONENT_RULES[key], "weight": weights[key]}
-            for key in RATING_COMPONENT_KEYS]
+    return [{"key": key, "label": COMPONENT_LABELS[key], "short": COMPONENT_SHORT_LABELS[key],
+             "rule": COMPONENT_RULES[key], "weight": weights[key]} for key in RATING_COMPONENT_KEYS]
 
 
 def formula_html(weights: dict[str, int]) -> str:

@@ -20,7 +20,7 @@ from lms.charts import bar_chart
 from lms.libraries.models import Municipality
 
 from . import rating as rating_rule
-from .rating_formula import COMPONENT_LABELS, RATING_COMPONENT_KEYS, formula_rows
+from .rating_formula import COMPONENT_LABELS, COMPONENT_SHORT_LABELS, RATING_COMPONENT_KEYS, formula_rows
 
 CHART_ROWS = 25  # the chart shows the first places; the table shows all
 PUBLIC_PER_PAGE = 50  # the public page stays well under 100 KB with the largest directory
@@ -57,7 +57,7 @@ def rating_chart(rows: list[rating_rule.LibraryRating], *, hidden_class: str) ->
     shown = rows[:CHART_ROWS]
     title = gettext("Score out of 100") if len(rows) <= CHART_ROWS else (
         gettext("Score out of 100: the first %(count)s places") % {"count": CHART_ROWS})
-    return bar_chart([(f"{row.rank}. {row.name}", row.score) for row in shown], title=title, value_text=score_text,
+    return bar_chart([(row.name, row.score) for row in shown], title=title, value_text=score_text,
                      max_value=100, column_titles=(gettext("Library"), gettext("Score")), hidden_class=hidden_class)
 
 
@@ -111,7 +111,7 @@ def rating_export(rating: rating_rule.Rating, fmt: str) -> HttpResponse:
 
 
 def _component_cells(row: rating_rule.LibraryRating) -> list[tuple[str, str]]:
-    return [(COMPONENT_LABELS[key], _percent(row.components[key])) for key in RATING_COMPONENT_KEYS]
+    return [(COMPONENT_SHORT_LABELS[key], _percent(row.components[key])) for key in RATING_COMPONENT_KEYS]
 
 
 # --- the administrators' report -------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def admin_rating(request):
     return render(request, "certificates/admin/rating.html", {
         "rating": rating, "form": form, "query": query.urlencode(),
         "rows": [(row, _component_cells(row)) for row in rating.rows],
-        "component_labels": [COMPONENT_LABELS[key] for key in RATING_COMPONENT_KEYS],
+        "component_labels": [COMPONENT_SHORT_LABELS[key] for key in RATING_COMPONENT_KEYS],
         "chart": rating_chart(rating.rows, hidden_class="w-sr-only"),
         "formula": formula_rows(rating.weights),
         "settings_url": reverse("wagtailsettings:edit", args=["certificates", "ratingsettings"]),
@@ -164,7 +164,7 @@ def public_rating(request):
     return render(request, "certificates/rating.html", {
         "rating": rating, "form": form, "page_obj": page, "query": query.urlencode(),
         "rows": [(row, _component_cells(row)) for row in page.object_list],
-        "component_labels": [COMPONENT_LABELS[key] for key in RATING_COMPONENT_KEYS],
+        "component_labels": [COMPONENT_SHORT_LABELS[key] for key in RATING_COMPONENT_KEYS],
         "chart": rating_chart(rating.rows, hidden_class="visually-hidden") if page.number == 1 else "",
         "formula": formula_rows(rating.weights),
     })

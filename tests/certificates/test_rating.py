@@ -22,6 +22,7 @@ from certificates.rating_formula import CHANGE, COMPLIANCE, DOCUMENTS, HOURS, IN
 from courses.models import Enrolment
 from lms.accounts.roles import Role, roles_ensure
 from lms.internships.models import Booking, Requirement
+from tests.cms.admin_russian import english_leftovers, plural_mistakes, visible_text
 from tests.factories import LibraryFactory, MunicipalityFactory, UserFactory
 from tests.factories import courses as pages
 from tests.factories.internships import SessionFactory, TopicFactory
@@ -211,6 +212,9 @@ def test_the_admin_drill_down_shows_components_and_staff_counts(client, region, 
     assert "Сотрудники по состоянию" in page and "Выполнили все требования" in page
     assert score_now(region["alpha"]) in page
     assert client.get(reverse("certificates_rating_library", args=[region["branch"].pk])).status_code == 404
+    for url in (reverse("certificates_rating"), reverse("certificates_rating_library", args=[region["alpha"].pk])):
+        text = visible_text(client.get(url).content.decode())
+        assert not english_leftovers(text) and not plural_mistakes(text), url
 
 
 def test_exports_csv_and_xlsx(client, region, administrator):
