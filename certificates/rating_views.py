@@ -35,7 +35,8 @@ def user_may_see_rating(user) -> bool:
 class RatingFilterForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Municipality"), required=False,
                                           queryset=Municipality.objects.order_by("name"),
-                                          empty_label=_("All municipalities"))
+                                          empty_label=_("All municipalities"),
+                                          widget=forms.Select(attrs={"style": "max-width:100%"}))
     evbk = forms.BooleanField(label=_("Э(В)БК participants only"), required=False)
 
 
