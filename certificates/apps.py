@@ -15,7 +15,17 @@ class CertificatesConfig(AppConfig):
             "certificates.view_certificate", "certificates.view_certificatetemplate",
             "certificates.add_certificatetemplate", "certificates.change_certificatetemplate",
             "certificates.issue_certificate", "certificates.reissue_certificate", "certificates.revoke_certificate",
+            "certificates.change_ratingsettings",
         ])
+        from django.db.models.signals import post_save
+
+        from lms import content_cache
+
+        from .models import RatingSettings
+
+        # New weights: the public rating page stored for anonymous visitors is made again (cms/page_cache.py).
+        post_save.connect(content_cache.generation_bump, sender=RatingSettings,
+                          dispatch_uid="certificates.rating_settings_saved", weak=False)
         course_completed.connect(_on_course_completed, dispatch_uid="certificates.issue_on_completion")
         internship_completed.connect(_on_internship_completed, dispatch_uid="certificates.issue_on_internship")
 

@@ -1,11 +1,17 @@
 """Certificates: templates, the yearly registry, and issued documents with frozen facts and their history."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from courses.models import CoursePage
+
+from .rating_formula import RATING_COMPONENT_KEYS, RatingFormulaPanel
 
 
 class CertificateTemplate(models.Model):
@@ -138,3 +144,55 @@ class PersonalDataErasure(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.person_id}"
+
+
+class WeightField(models.PositiveSmallIntegerField):
+    """A rating weight, 0..100; the form says what is wrong in the setting's own words."""
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.error_messages["min_value"] = _("A weight cannot be negative.")
+        field.error_messages["max_value"] = _("A weight is at most 100.")
+        return field
+
+
+def _weight_field(label, default: int, help_text):
+    return WeightField(
+        label, default=default, help_text=help_text,
+        validators=[MinValueValidator(0, _("A weight cannot be negative.")),
+                    MaxValueValidator(100, _("A weight is at most 100."))])
+
+
+@register_setting(icon="pick")
+class RatingSettings(BaseGenericSetting):
+    """The weights of the library rating's five components (certificates/rating.py). A weight of 0 leaves its
+    component out; at least one weight must be above zero. The panel shows the formula with the saved weights."""
+
+    weight_compliance = _weight_field(_("weight: compliant with every requirement"), 30,
+                                      _("Share of the staff who meet every requirement."))
+    weight_hours = _weight_field(_("weight: academic hours this year"), 25,
+                                 _("Academic hours per staff member this year against the programme's yearly share."))
+    weight_internship = _weight_field(_("weight: internship completion"), 20,
+                                      _("Share of the staff of Э(В)БК participants with a completed internship."))
+    weight_documents = _weight_field(_("weight: documents earned this year"), 15,
+                                     _("Valid documents issued this year per staff member, against the best library."))
+    weight_change = _weight_field(_("weight: change against last year"), 10,
+                                  _("This year's hours against last year's by the same date."))
+
+    panels = [
+        RatingFormulaPanel(heading=_("Formula")),
+        MultiFieldPanel([FieldPanel("weight_compliance"), FieldPanel("weight_hours"),
+                         FieldPanel("weight_internship"), FieldPanel("weight_documents"),
+                         FieldPanel("weight_change")], heading=_("Weights")),
+    ]
+
+    class Meta:
+        verbose_name = _("library rating")
+
+    def clean(self):
+        super().clean()
+        if not any(getattr(self, f"weight_{key}") for key in RATING_COMPONENT_KEYS):
+            raise ValidationError(_("At least one weight must be above zero: otherwise there is nothing to rank by."))
+
+    def weights(self) -> dict[str, int]:
+        return {key: getattr(self, f"weight_{key}") for key in RATING_COMPONENT_KEYS}

@@ -153,6 +153,28 @@ def register_certificate_urls():
 
 
 @hooks.register("register_admin_urls")
+def register_rating_urls():
+    from .rating_views import admin_rating, admin_rating_library
+
+    return [
+        path("reports/library-rating/", admin_rating, name="certificates_rating"),
+        path("reports/library-rating/<int:library_id>/", admin_rating_library, name="certificates_rating_library"),
+    ]
+
+
+class RatingMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .rating_views import user_may_see_rating
+
+        return user_may_see_rating(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def rating_menu_item():
+    return RatingMenuItem(_("Library rating"), reverse("certificates_rating"), icon_name="pick", order=720)
+
+
+@hooks.register("register_admin_urls")
 def register_anonymise_url():
     from .anonymise_views import anonymise
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site
 
-from certificates.demo import compliance_demo_seed
+from certificates.demo import compliance_demo_seed, rating_demo_seed
 from lms.accounts.models import User
 from lms.accounts.roles import Role, role_group
 from lms.accounts.services import user_create
@@ -173,6 +173,8 @@ def demo_seed() -> DemoResult:
     changed += demo_courses_seed(home)
     changed += internships_demo_seed(password=DEMO_PASSWORD)
     changed += external_training_demo_seed()
-    changed += compliance_demo_seed()  # after both: it completes the course for those done with the internship
+    changed += rating_demo_seed(password=DEMO_PASSWORD)
+    changed += compliance_demo_seed()  # after courses and internships: it completes the course for those done with
+    #                                    the internship
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)

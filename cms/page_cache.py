@@ -17,6 +17,7 @@ more than handing out the stored bytes. The rules that keep it safe:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -60,6 +61,20 @@ def page_mark(request, page) -> None:
     if page.get_view_restrictions().exists():
         return
     setattr(request, MARK, True)
+
+
+def anonymous_view(view, *, params: frozenset[str] = frozenset()):
+    """A public Django view (not a Wagtail page) whose responses may be stored for visitors without a session, on
+    the same rules as pages: GET, no session cookie, only the query parameters in `params` (its fixed filters)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and not request.user.is_authenticated and set(request.GET).issubset(params)):
+            setattr(request, MARK, True)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class AnonymousPageCacheMiddleware:

@@ -12,7 +12,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import rating_views
+
 from . import views
+from .page_cache import anonymous_view
 
 
 class AdminLoginRedirect(RedirectView):
@@ -57,6 +60,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("lms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # The library rating for the regional library's site: stored for anonymous visitors like public pages.
+    path("rating/", anonymous_view(rating_views.public_rating, params=frozenset({"municipality", "evbk", "page"})),
+         name="library_rating"),
+    path("rating/<int:library_id>/", anonymous_view(rating_views.public_rating_library), name="library_rating_detail"),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", include("lms.internships.urls")),

@@ -106,6 +106,26 @@ def hours_by_year_for(user_ids: Iterable[int] | QuerySet) -> dict[int, dict[int,
     return {user_id: dict(years) for user_id, years in result.items()}
 
 
+def hours_between_for(user_ids: Iterable[int] | QuerySet, start: datetime.datetime,
+                      end: datetime.datetime) -> dict[int, int]:
+    """{person id: academic hours completed from ``start`` (included) to ``end`` (excluded)} for many people in one
+    query (the library rating compares this year with last year by the same date). People without hours are
+    absent."""
+    if not isinstance(user_ids, QuerySet):
+        user_ids = list(user_ids)
+        if not user_ids:
+            return {}
+    parts = [
+        source.rows.filter(user_id__in=user_ids, completed_at__gte=start, completed_at__lt=end).order_by()
+        .values("user_id").annotate(total=Sum(source.hours))
+        for source in hours_sources()
+    ]
+    result: dict[int, int] = defaultdict(int)
+    for row in parts[0].union(*parts[1:], all=True):
+        result[row["user_id"]] += row["total"] or 0
+    return dict(result)
+
+
 def hours_by_year(user) -> dict[int, int]:
     """{year: academic hours} of one person (one query)."""
     return hours_by_year_for([user.pk]).get(user.pk, {})

@@ -141,3 +141,17 @@ def test_the_quota_reads_in_russian_with_the_noun_agreeing(expected, first, text
     with translation.override("ru"):
         assert quota_text(quota) == text
         assert f'aria-label="Часы по программе: {text}"' in str(quota_bar(quota))
+
+
+def test_hours_between_for_many_people_in_one_query_with_kemerovo_bounds():
+    first, second = UserFactory(), UserFactory()
+    completed_course(first, 8, datetime.datetime(2025, 3, 1, 10, tzinfo=KEMEROVO))
+    internship(first, 16, datetime.datetime(2025, 6, 14, 23, 30, tzinfo=KEMEROVO))  # the last evening inside
+    completed_course(first, 4, datetime.datetime(2025, 6, 15, 0, 30, tzinfo=KEMEROVO))  # the next day: outside
+    completed_course(second, 2, datetime.datetime(2024, 12, 31, 23, 0, tzinfo=KEMEROVO))  # the year before
+    start = datetime.datetime(2025, 1, 1, tzinfo=KEMEROVO)
+    end = datetime.datetime(2025, 6, 15, tzinfo=KEMEROVO)
+    with CaptureQueriesContext(connection) as queries:
+        assert hours.hours_between_for([first.pk, second.pk], start, end) == {first.pk: 24}
+    assert len(queries) == 1
+    assert hours.hours_between_for([], start, end) == {}

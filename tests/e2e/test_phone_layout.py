@@ -53,7 +53,7 @@ NOT_PAGES = {
 # Pages laid out differently on a phone (stacked tables, the course page's side first): axe-core looks at them there.
 PHONE_LAYOUTS = {"CoursePage", "QuizPage", "courses:dashboard", "certificates:my_documents",
                  "certificates:training_record", "internships:topics", "internships:staff_requests",
-                 "courses:external", "courses:external_staff"}
+                 "courses:external", "courses:external_staff", "library_rating", "library_rating_detail"}
 
 # Every other URL name, and every page type, is a page looked at on a phone, by whom (see `pages_to_visit`).
 VISITED_URL_NAMES = {
@@ -65,7 +65,7 @@ VISITED_URL_NAMES = {
     "courses:dashboard", "courses:attempt", "courses:attempt_finish", "courses:attempt_result",
     "certificates:lookup", "certificates:verify", "certificates:my_documents", "certificates:training_record",
     "internships:topics", "internships:session", "internships:my", "internships:staff_requests",
-    "courses:external", "courses:external_staff",
+    "courses:external", "courses:external_staff", "library_rating", "library_rating_detail",
 }
 VISITED_PAGE_TYPES = {"HomePage", "StandardPage", "ProgrammePage", "CoursePage", "CourseModulePage", "LessonPage",
                       "QuizPage"}
@@ -175,6 +175,7 @@ def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
     quiz_in_progress = data["attempt"].quiz
     standard = StandardPage.objects.live().first()
     finished, attempt = data["finished_attempt"].pk, data["attempt"].pk
+    home_library = data["learner"].library.parent_id or data["learner"].library_id  # ranked with its branches
     visits = [
         ("HomePage", "anonymous", home.url), ("HomePage", "learner", home.url),
         ("StandardPage", "anonymous", standard.url),
@@ -192,6 +193,8 @@ def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
         ("certificates:my_documents", "learner", "/my/documents/"),
         ("certificates:training_record", "learner", "/my/record/"),
         ("certificates:lookup", "anonymous", "/verify/"),
+        ("library_rating", "anonymous", "/rating/"), ("library_rating", "learner", "/rating/?evbk=on"),
+        ("library_rating_detail", "anonymous", f"/rating/{home_library}/"),
         ("certificates:verify", "anonymous", f"/verify/{certificate.code}/"),
         ("internships:topics", "anonymous", "/internships/"), ("internships:topics", "learner", "/internships/"),
         ("internships:session", "learner", f"/internships/sessions/{data['session'].pk}/"),
@@ -278,7 +281,7 @@ def test_every_learner_page_fits_a_phone_with_the_course_action_on_the_first_scr
     visits = pages_to_visit(data)
     assert {what for what, _, _ in visits} == VISITED_URL_NAMES | VISITED_PAGE_TYPES | {"404"}
     for what, _, path in visits:
-        if ":" in what or what.startswith("account"):
+        if ":" in what or what.startswith(("account", "library_rating")):
             assert resolve(path.split("?")[0]).view_name == what, path
 
     contexts = {who: log_in_context(new_context, email)
