@@ -45,6 +45,9 @@ class ScormPackageUploadForm(WagtailAdminModelForm):
 class ScormPackageIndexView(IndexView):
     add_item_label = gettext_lazy("Upload a SCORM package")
 
+    def get_base_queryset(self):
+        return ScormPackage.objects.select_related("uploaded_by")  # one query whatever the number of rows
+
 
 class ScormPackageCreateView(CreateView):
     def save_instance(self):
@@ -60,6 +63,7 @@ class ScormPackageCreateView(CreateView):
         except services.ScormPackageError as refusal:
             for message in refusal.errors:
                 form.add_error("package", message)
+            self.produced_error_message = _("The package is refused.")
             return self.form_invalid(form)
 
 

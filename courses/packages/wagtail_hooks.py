@@ -32,9 +32,6 @@ class ScormPackageViewSet(ModelViewSet):
     list_filter = ["version"]
     ordering = ["-uploaded_at", "-pk"]
 
-    def get_queryset(self, request):
-        return ScormPackage.objects.select_related("uploaded_by")
-
     def get_form_class(self, for_update=False):
         return super().get_form_class(for_update=True) if for_update else ScormPackageUploadForm
 
