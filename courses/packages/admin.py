@@ -50,6 +50,15 @@ class ScormPackageIndexView(IndexView):
 
 
 class ScormPackageCreateView(CreateView):
+    page_title = gettext_lazy("Upload a SCORM package")
+    page_subtitle = gettext_lazy("Upload a SCORM package")
+    submit_button_label = gettext_lazy("Check and upload")
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        items[-1]["label"] = self.page_title
+        return items
+
     def save_instance(self):
         data = self.form.cleaned_data
         package = services.scorm_package_store(upload=data["package"], actor=self.request.user,

@@ -25,7 +25,7 @@ class ScormPackageViewSet(ModelViewSet):
     list_display = [
         "title",
         Column("version", label=_("SCORM version"), accessor="get_version_display"),
-        Column("sco_count", label=_("Learning objects (SCO)")),
+        Column("sco_count", label=_("SCOs")),
         "uploaded_by",
         "uploaded_at",
     ]

@@ -42,6 +42,10 @@ def test_trainer_uploads_a_package(client, media):
     assert (media / package.storage_prefix / "sco3" / "start.html").exists()
     listing = client.get(reverse(INDEX)).content.decode()
     assert "Работа с читателями" in listing and "SCORM 1.2" in listing
+    edit = client.post(reverse("scorm_packages:edit", args=[package.pk]), {"title": "Работа с читателями (2026)"})
+    assert edit.status_code == 302
+    package.refresh_from_db()
+    assert package.title == "Работа с читателями (2026)" and package.scos[2]["launch"] == "sco3/start.html?mode=test"
 
 
 def test_refused_upload_shows_the_reasons_and_keeps_nothing(client, administrator, media):
