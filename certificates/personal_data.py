@@ -92,6 +92,7 @@ EXCLUDED = {
     ("courses.Enrolment", "decided_by"): _STAFF_WORK,
     ("courses.AssignmentRule", "created_by"): _STAFF_WORK,
     ("courses.Question", "created_by"): _AUTHORING,
+    ("courses.ScormPackage", "uploaded_by"): _AUTHORING,
     ("courses.AttemptRegrade", "regraded_by"): _STAFF_WORK,
     ("courses.ExternalTraining", "created_by"): _STAFF_WORK + " (the person's own entries are exported in full)",
     ("courses.ExternalTraining", "decided_by"): _STAFF_WORK,

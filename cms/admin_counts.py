@@ -29,6 +29,7 @@ COUNT_LABELS = {
     "courses.question": ngettext_lazy("%(count)d question", "%(count)d questions", "count"),
     "courses.questioncategory": ngettext_lazy("%(count)d question category", "%(count)d question categories",
                                               "count"),
+    "courses.scormpackage": ngettext_lazy("%(count)d package", "%(count)d packages", "count"),
     "courses.attempt": ngettext_lazy("%(count)d attempt", "%(count)d attempts", "count"),
     "certificates.certificate": ngettext_lazy("%(count)d certificate", "%(count)d certificates", "count"),
     "certificates.certificatetemplate": ngettext_lazy("%(count)d certificate template",

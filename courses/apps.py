@@ -23,6 +23,10 @@ class CoursesConfig(AppConfig):
             f"courses.{action}_{model}" for model in ("enrolment", "assignmentrule", "coursetrainer", "quizoverride")
             for action in ("add", "change", "delete", "view")
         ] + ["courses.review_externaltraining", "courses.view_externaltraining", "courses.view_manualcompletion"])
+        # SCORM packages: administrators and trainers upload and manage them.
+        package_permissions = [f"courses.{action}_scormpackage" for action in ("add", "change", "delete", "view")]
+        role_permissions_extend(Role.ADMINISTRATOR, package_permissions)
+        role_permissions_extend(Role.TRAINER, package_permissions)
         register_progress_contribution("quiz", quiz_progress)
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
         staff_deactivated.connect(receivers.on_staff_deactivated, dispatch_uid="courses.close_on_deactivation")

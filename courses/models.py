@@ -382,3 +382,7 @@ __all__ = [
     "LessonCompletion", "LessonPage", "ProgrammePage", "Question", "QuestionCategory", "QuizOverride", "QuizPage",
     "QuizRandomDraw", "QuizSlot", "StaffNotice",
 ]
+
+from .packages.models import ScormPackage  # noqa: E402
+
+__all__ += ["ScormPackage"]

@@ -308,6 +308,12 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# SCORM packages (courses/packages/): a zip beyond these limits is refused before anything is stored.
+SCORM_MAX_MEMBERS = env.int("SCORM_MAX_MEMBERS", default=5_000)
+SCORM_MAX_UNCOMPRESSED_BYTES = env.int("SCORM_MAX_UNCOMPRESSED_BYTES", default=1024 * 1024 * 1024)
+SCORM_MAX_COMPRESSION_RATIO = env.int("SCORM_MAX_COMPRESSION_RATIO", default=100)
+SCORM_MAX_UPLOAD_BYTES = env.int("SCORM_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+
 # --- Wagtail ---------------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Обучение библиотекарей Кузбасса"
 WAGTAILADMIN_BASE_URL = SITE_URL
