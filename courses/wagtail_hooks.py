@@ -42,8 +42,10 @@ class CourseTrainerViewSet(ModelViewSet):
     list_filter = ["course"]
     ordering = ["course__title", "user__last_name", "user__first_name"]
 
-    def get_queryset(self, request):
-        return CourseTrainer.objects.select_related("course", "user")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=CourseTrainer.objects.select_related("course", "user"), **kwargs)
 
     def get_form_class(self, for_update=False):
         return CourseTrainerForm
@@ -64,8 +66,10 @@ class AssignmentRuleViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["-created_at"]
 
-    def get_queryset(self, request):
-        return AssignmentRule.objects.select_related("course", "library", "municipality")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=AssignmentRule.objects.select_related("course", "library", "municipality"), **kwargs)
 
     def get_form_class(self, for_update=False):
         return AssignmentRuleForm

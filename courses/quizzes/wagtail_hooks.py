@@ -26,8 +26,10 @@ class QuizOverrideViewSet(ModelViewSet):
     list_filter = ["quiz"]
     ordering = ["quiz__title", "user__last_name", "user__first_name"]
 
-    def get_queryset(self, request):
-        return QuizOverride.objects.select_related("quiz", "user")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=QuizOverride.objects.select_related("quiz", "user"), **kwargs)
 
 
 @hooks.register("register_admin_viewset")

@@ -95,8 +95,10 @@ class SessionViewSet(ModelViewSet):
         QuotaProposalPanel(heading=_("Propose quotas")),
     ]
 
-    def get_queryset(self, request):
-        return Session.objects.select_related("topic")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=Session.objects.select_related("topic"), **kwargs)
 
 
 class RequirementViewSet(ModelViewSet):
@@ -116,8 +118,10 @@ class RequirementViewSet(ModelViewSet):
         FieldPanel("is_active"),
     ]
 
-    def get_queryset(self, request):
-        return Requirement.objects.select_related("municipality", "library")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=Requirement.objects.select_related("municipality", "library"), **kwargs)
 
 
 class AdminMenuItem(MenuItem):

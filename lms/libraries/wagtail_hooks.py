@@ -64,8 +64,10 @@ class LibraryViewSet(ModelViewSet):
                    "is_active"]
     ordering = ["short_name"]
 
-    def get_queryset(self, request):
-        return Library.objects.select_related("municipality", "parent")
+    def get_index_view_kwargs(self, **kwargs):
+        # ModelViewSet never calls a get_queryset(request) (that is a SnippetViewSet hook): the listing gets
+        # its related rows this way, in one query.
+        return super().get_index_view_kwargs(queryset=Library.objects.select_related("municipality", "parent"), **kwargs)
 
 
 class MunicipalityViewSet(ModelViewSet):
