@@ -6,7 +6,6 @@ requirements apply), and their bookings."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import content_cache
+from lms.dates import add_months  # noqa: F401 - also read from here by older callers
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 from lms.libraries.models import Library
@@ -24,20 +24,16 @@ from lms.libraries.selectors import evbk_participation
 from .models import Booking, Requirement
 
 DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE = "done", "booked", "queued", "not_booked", "overdue"
-STATUSES = (DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
-STATUS_LABELS = {DONE: _("Done"), BOOKED: _("Booked"), QUEUED: _("In the queue"), NOT_BOOKED: _("Not booked"),
-                 OVERDUE: _("Overdue")}
-STATUS_COLOURS = {DONE: "#1e6b34", BOOKED: "#0b5394", QUEUED: "#7a5ba6", NOT_BOOKED: "#b35c00",
-                  OVERDUE: "#a4161a"}
+# Recertification: done, but the completion's validity ends within the topic's window (still compliant until then).
+EXPIRING = "expiring"
+STATUSES = (DONE, EXPIRING, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
+STATUS_LABELS = {DONE: _("Done"), EXPIRING: _("Expiring"), BOOKED: _("Booked"), QUEUED: _("In the queue"),
+                 NOT_BOOKED: _("Not booked"), OVERDUE: _("Overdue")}
+STATUS_COLOURS = {DONE: "#1e6b34", EXPIRING: "#8a6d00", BOOKED: "#0b5394", QUEUED: "#7a5ba6",
+                  NOT_BOOKED: "#b35c00", OVERDUE: "#a4161a"}
 # Red/amber/green: green when at least this share is done; red when at least this share is overdue.
 GREEN_DONE_SHARE = 0.9
 RED_OVERDUE_SHARE = 0.1
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def requirement_covers(requirement: Requirement, named: list[int], subtree: list[int] | None) -> Q:
@@ -93,7 +89,8 @@ class Group:
 
     @property
     def done_share(self) -> float:
-        return self.counts[DONE] / self.total if self.total else 0.0
+        # Expiring people are still compliant until their date (recertification).
+        return (self.counts[DONE] + self.counts[EXPIRING]) / self.total if self.total else 0.0
 
     @property
     def done_percent(self) -> int:
@@ -134,6 +131,23 @@ class Picture:
     @property
     def ranking(self) -> list[Group]:
         return sorted(self.libraries, key=lambda g: (-g.done_share, g.counts[OVERDUE], g.name))
+
+
+def _completion_state(mine: list[dict], due: datetime.date, today: datetime.date) -> tuple[str | None, datetime.date]:
+    """What the person's completed bookings (of a requirement's topics) make of it: DONE (a completion without
+    expiry, or one whose recertification window has not opened), EXPIRING (valid, within the window; due is its
+    valid_until) or None (still to do: due is the requirement's, or the last completion's valid_until once it has
+    expired)."""
+    completed = [b for b in mine if b["status"] == Booking.Status.COMPLETED]
+    if not completed:
+        return None, due
+    if any(b["valid_until"] is None for b in completed):
+        return DONE, due
+    last = max(completed, key=lambda b: b["valid_until"])
+    if last["valid_until"] < today:
+        return None, last["valid_until"]
+    opens = last["valid_until"] - datetime.timedelta(days=last["topic__recertification_window_days"])
+    return (EXPIRING if opens <= today else DONE), (last["valid_until"] if opens <= today else due)
 
 
 def active_requirements() -> list[Requirement]:
@@ -181,7 +195,8 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
 
     bookings = defaultdict(list)
     for row in (Booking.objects.filter(user__in=[p.pk for p in people], status__in=Booking.ACTIVE)
-                .values("user_id", "topic_id", "status", "session__start_date")):
+                .values("user_id", "topic_id", "status", "session__start_date", "valid_until",
+                        "topic__recertification_window_days")):
         bookings[row["user_id"]].append(row)
 
     result = []
@@ -194,14 +209,13 @@ def compliance_picture(*, viewer: User, today: datetime.date | None = None, muni
             topic_ids = {t.pk for t in r.topics.all()}
             mine = [b for b in bookings[person.pk] if not topic_ids or b["topic_id"] in topic_ids]
             due = due_date_for(r, joined)
-            if any(b["status"] == Booking.Status.COMPLETED for b in mine):
-                open_items.append((False, due, r, None))
-            else:
-                open_items.append((True, due, r, mine))
-        pending = sorted((item for item in open_items if item[0]), key=lambda item: item[1])
+            state, due = _completion_state(mine, due, today)
+            open_items.append((state, due, r, [b for b in mine if b["status"] != Booking.Status.COMPLETED]))
+        pending = sorted((item for item in open_items if item[0] is None), key=lambda item: item[1])
         if not pending:
-            done = max(open_items, key=lambda item: item[1])
-            result.append(PersonStatus(person, DONE, done[1], done[2]))
+            expiring = sorted((item for item in open_items if item[0] == EXPIRING), key=lambda item: item[1])
+            done = expiring[0] if expiring else max(open_items, key=lambda item: item[1])
+            result.append(PersonStatus(person, EXPIRING if expiring else DONE, done[1], done[2]))
             continue
         _open, due, requirement, mine = pending[0]
         holding = [b for b in mine if b["status"] in Booking.SEAT_HOLDING]
