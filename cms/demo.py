@@ -13,6 +13,7 @@ from lms.libraries.models import Library
 from lms.libraries.services import library_directory_seed
 
 from .demo_courses import demo_courses_seed
+from .demo_recertification import recertification_demo_seed
 from .models import HomePage, SiteSettings, StandardPage
 
 DEMO_PASSWORD = "kuzbass-demo-2026"
@@ -170,5 +171,6 @@ def demo_seed() -> DemoResult:
     changed += _people()
     changed += demo_courses_seed(home)
     changed += internships_demo_seed(password=DEMO_PASSWORD)
+    changed += recertification_demo_seed()
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)
