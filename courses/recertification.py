@@ -85,9 +85,9 @@ def enrolment_reopen(*, enrolment_id: int, today: datetime.date | None = None) -
     LessonCompletion.objects.filter(enrolment=enrolment).delete()  # the new cycle is studied anew
     enrolment.status, enrolment.due_date = Status.ACTIVE, enrolment.valid_until
     enrolment.cycle, enrolment.cycle_started_at = enrolment.cycle + 1, now
-    enrolment.completed_at, enrolment.progress_percent = None, 0
+    enrolment.completed_at, enrolment.progress_percent, enrolment.last_lesson = None, 0, None
     enrolment.save(update_fields=["status", "due_date", "cycle", "cycle_started_at", "completed_at",
-                                  "progress_percent"])
+                                  "progress_percent", "last_lesson"])
     from .services import _notify
 
     _notify(enrolment, "reopened", key_suffix=f"cycle{enrolment.cycle}")
