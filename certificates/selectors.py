@@ -176,7 +176,8 @@ def completed_without_certificate(*, kind: str = "", course: CoursePage | None =
     valid = Certificate.objects.filter(status=Certificate.Status.VALID)
     enrolments = (Enrolment.objects.filter(status=Enrolment.Status.COMPLETED)
                   .exclude(course__certificate_kind=CoursePage.CertificateKind.NONE)
-                  .exclude(Exists(valid.filter(user=OuterRef("user"), course=OuterRef("course")))))
+                  .exclude(Exists(valid.filter(user=OuterRef("user"), course=OuterRef("course"),
+                                               cycle=OuterRef("cycle")))))  # a document per completion
     bookings = (Booking.objects.filter(status=Booking.Status.COMPLETED)
                 .exclude(Exists(valid.filter(internship=OuterRef("pk")))))
     if kind == INTERNSHIP or topic is not None:

@@ -84,7 +84,8 @@ def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
     required = list(course.prerequisites.all())
     if not required:
         return []
-    done = set(Enrolment.objects.filter(user=user, course__in=required, status=Status.COMPLETED)
+    # A course reopened for recertification (cycle > 1) was completed before: it still counts as a prerequisite.
+    done = set(Enrolment.objects.filter(Q(status=Status.COMPLETED) | Q(cycle__gt=1), user=user, course__in=required)
                .values_list("course_id", flat=True))
     return [c for c in required if c.pk not in done]
 

@@ -177,3 +177,15 @@ def test_a_head_downloads_a_staff_record_that_says_expired(client, recert_course
     pdf.write_bytes(response.content)
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
     assert "Срок действия истёк" in text
+
+
+def test_a_new_cycle_without_its_document_is_listed_for_issue(learner, recert_course,
+                                                             django_capture_on_commit_callbacks):
+    from certificates.selectors import completed_without_certificate
+
+    course, lesson = recert_course
+    enrolment = complete(learner, course, lesson, django_capture_on_commit_callbacks)
+    assert not completed_without_certificate().exists()  # cycle 1 has its document
+    recertification.enrolment_reopen(enrolment_id=enrolment.pk, today=enrolment.valid_until)
+    course_services.lesson_complete(user=learner, lesson=lesson)  # no on-commit issue here: no document yet
+    assert [row["id"] for row in completed_without_certificate()] == [enrolment.pk]

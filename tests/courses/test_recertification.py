@@ -204,3 +204,14 @@ def test_the_daily_job_is_on_the_beat_schedule():
 
 def test_course_page_fields_exist():
     assert CoursePage._meta.get_field("validity_months").null
+
+
+def test_a_reopened_course_still_counts_as_a_prerequisite(learner, course):
+    course, lessons = course
+    services.enrolment_self(user=learner, course=course)
+    enrolment = finish(learner, lessons)
+    follow_up = pages.course()
+    follow_up.prerequisites.add(course)
+    follow_up.save()
+    assert recertification.enrolment_reopen(enrolment_id=enrolment.pk, today=enrolment.valid_until)
+    assert services.enrolment_self(user=learner, course=follow_up).status == Status.ACTIVE
