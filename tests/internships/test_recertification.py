@@ -117,3 +117,19 @@ def test_internship_reminders_follow_the_last_completion(admin):
                                                      step=30, today=today)  # once
     complete(admin, person, topic)  # done again: the old completion is no longer reminded of
     assert not [r for r in recertification.expiry_reminders_due(today=today) if r.kind == "internship"]
+
+
+def test_a_head_may_nominate_staff_whose_internship_is_in_its_window(admin):
+    from lms.internships.selectors import nominable_staff
+
+    topic = TopicFactory(report_required=False, min_attendance_percent=0, validity_months=24,
+                         recertification_window_days=60)
+    head = UserFactory(role=Role.LIBRARY_HEAD)
+    person = UserFactory(library=head.library)
+    booking = complete(admin, person, topic)
+    upcoming = SessionFactory(topic=topic, capacity=5)
+    assert person not in nominable_staff(head, upcoming)
+    set_valid_until(booking, timezone.localdate() + datetime.timedelta(days=59))
+    assert person in nominable_staff(head, upcoming)
+    services.booking_nominate(head=head, user=person, session=upcoming)
+    assert person not in nominable_staff(head, upcoming)  # now booked
