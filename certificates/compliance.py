@@ -182,7 +182,7 @@ class LibraryCompliance:
 
 
 def _internship_item(item: internship_compliance.PersonStatus, today: datetime.date) -> RequirementStatus:
-    if item.status == internship_compliance.DONE:
+    if item.status in (internship_compliance.DONE, internship_compliance.EXPIRING):
         status = completion_status(item.valid_until, item.window_days, today)
     elif item.status == internship_compliance.OVERDUE:
         status = OVERDUE

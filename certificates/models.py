@@ -96,6 +96,9 @@ class Certificate(models.Model):
     # Frozen at issue from the completion (Enrolment.valid_until / Booking.valid_until); empty for no expiry.
     # After this date the document is still genuine but no longer valid («Срок действия истёк»).
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The completion's recertification cycle (Enrolment.cycle): each completion of a course has its own document,
+    # and the previous cycle's stays valid (and, after its date, expired) so that its check page still answers.
+    cycle = models.PositiveSmallIntegerField(_("recertification cycle"), default=1)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -111,8 +114,8 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course"], condition=models.Q(status="valid"),
-                                    name="certificate_one_valid_per_course"),
+            models.UniqueConstraint(fields=["user", "course", "cycle"], condition=models.Q(status="valid"),
+                                    name="certificate_one_valid_per_course_cycle"),
             models.UniqueConstraint(fields=["internship"], condition=models.Q(status="valid"),
                                     name="certificate_one_valid_per_internship"),
             models.UniqueConstraint(fields=["year", "sequence"], name="certificate_sequence_unique"),
@@ -124,6 +127,14 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def is_expired(self, today=None) -> bool:
+        """Still genuine, no longer valid: the validity date has passed (in Kemerovo)."""
+        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
+
+    @property
+    def expired(self) -> bool:
+        return self.is_expired()
 
 
 class PersonalDataErasure(models.Model):

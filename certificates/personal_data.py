@@ -65,6 +65,8 @@ COVERED = {
     ("courses.StaffNotice", "recipient"): "notices",
     ("accounts.NotificationPreference", "user"): "account",
     ("courses.ManualCompletion", "enrolment"): "enrolments",
+    ("courses.CourseCompletion", "user"): "enrolments",
+    ("courses.CourseCompletion", "enrolment"): "enrolments",
     ("courses.QuizOverride", "user"): "attempts",
     ("courses.CourseTrainer", "user"): "roles_held",
     ("internships.Booking", "user"): "internships",
@@ -135,6 +137,7 @@ COURSE_NOTICES = {
     "assigned": gettext_lazy("Course assigned"), "due_7": gettext_lazy("Reminder: a week to the due date"),
     "due_1": gettext_lazy("Reminder: a day to the due date"), "overdue": gettext_lazy("The course is overdue"),
     "completed": gettext_lazy("Course completed"),
+    "reopened": gettext_lazy("Course open again for recertification"),
 }
 INTERNSHIP_NOTICES = {
     "requested": gettext_lazy("Internship request received"), "approved": gettext_lazy("Internship seat approved"),
@@ -211,13 +214,19 @@ def personal_data_collect(*, user) -> list[Section]:
                                     Prefetch("notices", queryset=EnrolmentNotice.objects.order_by("created_at", "pk"),
                                              to_attr="sent_notices"),
                                     Prefetch("manual_completions", queryset=ManualCompletion.objects.order_by("pk"),
-                                             to_attr="marked_by_hand"))
+                                             to_attr="marked_by_hand"),
+                                    Prefetch("past_completions", to_attr="earlier"))
                   .order_by("created_at", "pk"))
     for enrolment in enrolments:
         enrolment_rows.append({
             _("Course"): enrolment.course.title, _("Status"): enrolment.get_status_display(),
             _("Source"): enrolment.get_source_display(), _("Enrolled"): _local(enrolment.created_at),
             _("Due date"): enrolment.due_date, _("Completed"): _local(enrolment.completed_at),
+            _("Validity"): enrolment.valid_until,
+            _("Earlier completions (recertification)"): "; ".join(
+                f"{date_format(_local(c.completed_at), 'DATETIME_FORMAT')}"
+                + (f" — {date_format(c.valid_until, 'DATE_FORMAT')}" if c.valid_until else "")
+                for c in enrolment.earlier),
             _("Progress, %"): enrolment.progress_percent, _("Last activity"): _local(enrolment.last_activity_at),
             _("Lessons studied"): "; ".join(
                 f"{c.lesson.title} ({date_format(_local(c.completed_at), 'DATETIME_FORMAT')})"

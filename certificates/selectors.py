@@ -36,6 +36,11 @@ class RecordItem:
     hours: int
     completed_on: date
     certificate: Certificate | None
+    valid_until: date | None = None  # recertification: until when the completion counts
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
 @dataclass
@@ -86,13 +91,15 @@ def training_record(user: User, *, today: date | None = None) -> TrainingRecord:
     programme = current_programme()
     by_year = hours_by_year(user)
     valid = list(Certificate.objects.filter(user=user, status=Certificate.Status.VALID))
-    documents = {(COURSE, c.course_id): c for c in valid if c.course_id}
-    documents.update({(INTERNSHIP, c.internship_id): c for c in valid if c.internship_id})
+    # A course completed again (recertification) has a document per completion (its cycle).
+    documents = {(COURSE, c.course_id, c.cycle): c for c in valid if c.course_id}
+    documents.update({(INTERNSHIP, c.internship_id, 1): c for c in valid if c.internship_id})
     years: dict[int, RecordYear] = {year: RecordYear(year=year, hours=hours) for year, hours in by_year.items()}
     for entry in hours_entries(user):
         year = years.setdefault(entry.year, RecordYear(year=entry.year, hours=by_year.get(entry.year, 0)))
-        year.items.append(RecordItem(entry.kind, entry.title, entry.hours, entry.completed_on,
-                                     documents.get((entry.kind, entry.reference))))
+        document = documents.get((entry.kind, entry.reference, entry.cycle))
+        year.items.append(RecordItem(entry.kind, entry.title, entry.hours, entry.completed_on, document,
+                                     entry.valid_until))
     in_progress = list(Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
                        .select_related("course").order_by("created_at"))
     return TrainingRecord(
@@ -169,7 +176,8 @@ def completed_without_certificate(*, kind: str = "", course: CoursePage | None =
     valid = Certificate.objects.filter(status=Certificate.Status.VALID)
     enrolments = (Enrolment.objects.filter(status=Enrolment.Status.COMPLETED)
                   .exclude(course__certificate_kind=CoursePage.CertificateKind.NONE)
-                  .exclude(Exists(valid.filter(user=OuterRef("user"), course=OuterRef("course")))))
+                  .exclude(Exists(valid.filter(user=OuterRef("user"), course=OuterRef("course"),
+                                               cycle=OuterRef("cycle")))))  # a document per completion
     bookings = (Booking.objects.filter(status=Booking.Status.COMPLETED)
                 .exclude(Exists(valid.filter(internship=OuterRef("pk")))))
     if kind == INTERNSHIP or topic is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import logging
 import mimetypes
 import secrets
@@ -78,7 +79,13 @@ def _course_facts(user: User, course: CoursePage, enrolment: Enrolment | None) -
         "date_from": timezone.localdate(started).isoformat(),
         "date_to": timezone.localdate(completed).isoformat(),
         "period_text": "обучение " + format_period_ru(timezone.localdate(started), timezone.localdate(completed)),
+        **_validity_facts(enrolment.valid_until if enrolment else None),
     }
+
+
+def _validity_facts(valid_until) -> dict:
+    """Recertification: until when the completion (and so the document) is valid, frozen with the facts."""
+    return {"valid_until": valid_until.isoformat() if valid_until else ""}
 
 
 def _internship_facts(booking: Booking) -> dict:
@@ -94,6 +101,7 @@ def _internship_facts(booking: Booking) -> dict:
         "date_from": session.start_date.isoformat(),
         "date_to": session.end_date.isoformat(),
         "period_text": "стажировка " + format_period_ru(session.start_date, session.end_date),
+        **_validity_facts(booking.valid_until),
     }
 
 
@@ -110,7 +118,7 @@ def certificate_issue_for_internship(*, booking: Booking, issued_by: User | None
         with transaction.atomic():
             return _create(user=booking.user, course=None, internship=booking,
                            template=_template_for(None, CertificateTemplate.Kind.INTERNSHIP),
-                           issued_by=issued_by, facts=_internship_facts(booking))
+                           issued_by=issued_by, facts=_internship_facts(booking), valid_until=booking.valid_until)
     except IntegrityError:
         existing = Certificate.objects.filter(internship=booking, status=Certificate.Status.VALID).first()
         if existing is None:
@@ -119,28 +127,32 @@ def certificate_issue_for_internship(*, booking: Booking, issued_by: User | None
 
 
 def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None = None) -> Certificate:
-    """Issue the certificate for a completed course, once: a second call (or a racing one) returns the valid
-    certificate that exists. The PDF is rendered by a task after commit."""
-    existing = Certificate.objects.filter(user=user, course=course, status=Certificate.Status.VALID).first()
+    """Issue the certificate for a completed course, once per completion (its recertification cycle): a second
+    call (or a racing one) returns the valid certificate that exists. The PDF is rendered by a task after commit."""
+    enrolment = Enrolment.objects.filter(user=user, course=course).first()
+    cycle = enrolment.cycle if enrolment else 1
+    existing = Certificate.objects.filter(user=user, course=course, cycle=cycle,
+                                          status=Certificate.Status.VALID).first()
     if existing is not None:
         return existing
-    enrolment = Enrolment.objects.filter(user=user, course=course, status=Enrolment.Status.COMPLETED).first()
-    if enrolment is None:
+    if enrolment is None or enrolment.status != Enrolment.Status.COMPLETED:
         raise CertificateError(_("The course is not completed: no certificate can be issued."))
     if course.certificate_kind == CoursePage.CertificateKind.NONE:
         raise CertificateError(_("This course gives no document."))
     try:
         with transaction.atomic():
             return _create(user=user, course=course, template=_template_for(course), issued_by=issued_by,
-                           facts=_course_facts(user, course, enrolment))
+                           facts=_course_facts(user, course, enrolment), valid_until=enrolment.valid_until,
+                           cycle=cycle)
     except IntegrityError:
-        existing = Certificate.objects.filter(user=user, course=course, status=Certificate.Status.VALID).first()
+        existing = Certificate.objects.filter(user=user, course=course, cycle=cycle,
+                                              status=Certificate.Status.VALID).first()
         if existing is None:
             raise
         return existing
 
 
-def _create(*, user, course, template, issued_by, facts, internship=None) -> Certificate:
+def _create(*, user, course, template, issued_by, facts, internship=None, valid_until=None, cycle=1) -> Certificate:
     now = timezone.now()
     year = timezone.localdate(now).year
     sequence, number = _next_number(year)
@@ -149,6 +161,7 @@ def _create(*, user, course, template, issued_by, facts, internship=None) -> Cer
     certificate = Certificate.objects.create(
         number=number, year=year, sequence=sequence, code=secrets.token_urlsafe(24), user=user, course=course,
         internship=internship, template=template, facts=facts, issued_at=now, issued_by=issued_by,
+        valid_until=valid_until, cycle=cycle,
     )
     _dispatch_render(certificate)
     return certificate
@@ -195,14 +208,20 @@ def certificate_reissue(*, certificate: Certificate, actor: User) -> Certificate
     old.status = Certificate.Status.REPLACED
     old.save(update_fields=["status"])
     facts = old.facts
-    if old.course is not None:
-        enrolment = Enrolment.objects.filter(user=old.user, course=old.course).first()
+    enrolment = (Enrolment.objects.filter(user=old.user, course=old.course).first()
+                 if old.course is not None else None)
+    if enrolment is not None and enrolment.cycle == old.cycle:
         facts = _course_facts(old.user, old.course, enrolment)
+    elif old.course is not None:
+        # A document of an earlier recertification cycle: its completion is history; only the person is re-read.
+        facts = {**old.facts, **_person_facts(old.user)}
     elif old.internship_id is not None:
         facts = _internship_facts(Booking.objects.select_related("user__library", "session__topic")
                                   .get(pk=old.internship_id))
+    # The reissue corrects the document, not the completion: its validity and cycle stay as they were.
+    facts = {**facts, **_validity_facts(old.valid_until)}
     new = _create(user=old.user, course=old.course, internship=old.internship, template=old.template,
-                  issued_by=actor, facts=facts)
+                  issued_by=actor, facts=facts, valid_until=old.valid_until, cycle=old.cycle)
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
     return new
@@ -370,6 +389,20 @@ def template_design(template: CertificateTemplate) -> dict:
     }
 
 
+VALID_WORD = {  # the document's grammatical gender: «сертификат действителен», «удостоверение действительно», …
+    CertificateTemplate.Kind.CERTIFICATE: "Действителен",
+    CertificateTemplate.Kind.QUALIFICATION: "Действительно",
+    CertificateTemplate.Kind.INTERNSHIP: "Действительна",
+}
+
+
+def _valid_until_text(kind: str, valid_until: str) -> str:
+    """«Действителен до 3 декабря 2029 г.» from the frozen ISO date; "" for a document without expiry."""
+    if not valid_until:
+        return ""
+    return f"{VALID_WORD.get(kind, 'Действителен')} до {format_date_ru(datetime.date.fromisoformat(valid_until))}"
+
+
 def certificate_context(certificate: Certificate) -> dict:
     """What the PDF template shows: the frozen facts and the template's design; nothing read from live data."""
     template, facts = certificate.template, certificate.facts
@@ -386,6 +419,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "programme_title": facts.get("programme", ""),
         "hours_text": "в объёме " + facts.get("hours_phrase", ""),
         "period_text": facts.get("period_text", ""),
+        "valid_until_text": _valid_until_text(template.kind, facts.get("valid_until", "")),
         "issue_place": template.place,
         "issue_date_text": facts.get("issued_on", ""),
         "qr_data_uri": qr_data_uri(url),

@@ -15,6 +15,7 @@ from lms.libraries.services import library_directory_seed
 
 from .demo_courses import demo_courses_seed
 from .demo_external import external_training_demo_seed
+from .demo_recertification import recertification_demo_seed
 from .models import HomePage, SiteSettings, StandardPage
 
 DEMO_PASSWORD = "kuzbass-demo-2026"
@@ -172,6 +173,7 @@ def demo_seed() -> DemoResult:
     changed += _people()
     changed += demo_courses_seed(home)
     changed += internships_demo_seed(password=DEMO_PASSWORD)
+    changed += recertification_demo_seed()
     changed += external_training_demo_seed()
     changed += rating_demo_seed(password=DEMO_PASSWORD)
     changed += compliance_demo_seed()  # after courses and internships: it completes the course for those done with

@@ -28,6 +28,10 @@ class CoursesConfig(AppConfig):
         role_permissions_extend(Role.ADMINISTRATOR, package_permissions)
         role_permissions_extend(Role.TRAINER, package_permissions)
         register_progress_contribution("quiz", quiz_progress)
+        from .digest import digest_section_register
+        from .recertification import digest_section
+
+        digest_section_register(digest_section)
         staff_profile_saved.connect(receivers.on_staff_profile_saved, dispatch_uid="courses.rules_on_profile")
         staff_deactivated.connect(receivers.on_staff_deactivated, dispatch_uid="courses.close_on_deactivation")
         library_participation_changed.connect(receivers.on_library_participation_changed,

@@ -38,7 +38,7 @@ class DigestSection:
     lines: list[str]
 
 
-# (head, staff ids, today) -> a section or None. Certificates expiring will register here (a later feature).
+# (head, staff ids, today) -> a section or None. Training about to expire (recertification) registers here.
 _SECTIONS: list[Callable[[User, list[int], datetime.date], DigestSection | None]] = []
 
 
@@ -98,7 +98,7 @@ def head_digest(*, head: User, today: datetime.date | None = None) -> Digest:
         (result.overdue_courses if enrolment.due_date < today else result.due_courses).append(enrolment)
     staff_set = set(staff)
     for person in compliance.compliance_picture(viewer=head, today=today).people:
-        if person.user.pk not in staff_set or person.status == compliance.DONE:
+        if person.user.pk not in staff_set or person.status in (compliance.DONE, compliance.EXPIRING):
             continue
         if person.status == compliance.OVERDUE:
             result.overdue_internships.append(person)

@@ -4,7 +4,9 @@ The rule
 --------
 A person gains the academic hours of
 
-* a **course** whose enrolment is *completed* (``Enrolment.status == completed``), the course's hours;
+* a **course** whose enrolment is *completed* (``Enrolment.status == completed``), the course's hours, and each
+  earlier completion archived when the enrolment was reopened for recertification (``CourseCompletion``, the hours
+  frozen then), so reopening a course changes nobody's hours;
 * an **internship** at ОНБ whose booking is *completed* (``Booking.status == completed``: attended and, where the
   topic asks for it, evaluated), the topic's hours;
 * **external training** (``ExternalTraining``: a course or seminar elsewhere) once an administrator *confirms* it,
@@ -39,13 +41,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, DateField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from lms.internships.models import Booking
 
-from .models import Enrolment, ExternalTraining, ProgrammePage
+from .models import CourseCompletion, Enrolment, ExternalTraining, ProgrammePage
 
 COURSE, INTERNSHIP, EXTERNAL = "course", "internship", "external"
 
@@ -59,14 +61,20 @@ class HoursSource:
     hours: str  # the lookup of the row's academic hours
     title: str  # the lookup of what was done (course or topic title)
     reference: str  # the lookup of what a document names (the course for a course, the booking for an internship)
+    valid_until: str = ""  # the lookup of until when the completion counts (recertification), "" when it never ends
+    cycle: str = ""  # the lookup of the completion's recertification cycle (a course's document is per cycle)
 
 
 def hours_sources() -> list[HoursSource]:
     return [
         HoursSource(COURSE, Enrolment.objects.filter(status=Enrolment.Status.COMPLETED, completed_at__isnull=False),
-                    hours="course__academic_hours", title="course__title", reference="course_id"),
+                    hours="course__academic_hours", title="course__title", reference="course_id",
+                    valid_until="valid_until", cycle="cycle"),
+        # Completions archived when a course was reopened for recertification keep their hours in their year.
+        HoursSource(COURSE, CourseCompletion.objects.all(), hours="hours", title="course__title",
+                    reference="course_id", valid_until="valid_until", cycle="cycle"),
         HoursSource(INTERNSHIP, Booking.objects.filter(status=Booking.Status.COMPLETED, completed_at__isnull=False),
-                    hours="topic__academic_hours", title="topic__title", reference="pk"),
+                    hours="topic__academic_hours", title="topic__title", reference="pk", valid_until="valid_until"),
         # Training elsewhere counts once an administrator confirms it, in the year of its end date (completed_at).
         HoursSource(EXTERNAL, ExternalTraining.objects.filter(status=ExternalTraining.Status.CONFIRMED),
                     hours="academic_hours", title="title", reference="pk"),
@@ -140,6 +148,15 @@ class HoursEntry:
     title: str
     hours: int
     completed_on: datetime.date  # in Kemerovo time
+    valid_until: datetime.date | None = None  # recertification: until when it counts; None: no expiry
+    cycle: int = 1  # a course's recertification cycle: which of its documents belongs to this completion
+
+    def is_expired(self, today: datetime.date | None = None) -> bool:
+        return self.valid_until is not None and self.valid_until < (today or timezone.localdate())
+
+    @property
+    def expired(self) -> bool:
+        return self.is_expired()
 
     @property
     def year(self) -> int:
@@ -151,13 +168,15 @@ def hours_entries(user) -> list[HoursEntry]:
     parts = [
         source.rows.filter(user_id=user.pk).order_by()
         .annotate(kind=Value(source.kind, output_field=CharField()), reference=F(source.reference),
-                  label=F(source.title), amount=F(source.hours))
-        .values("kind", "reference", "label", "amount", "completed_at")
+                  label=F(source.title), amount=F(source.hours),
+                  until=F(source.valid_until) if source.valid_until else Value(None, output_field=DateField()),
+                  round=F(source.cycle) if source.cycle else Value(1, output_field=IntegerField()))
+        .values("kind", "reference", "label", "amount", "completed_at", "until", "round")
         for source in hours_sources()
     ]
     rows = parts[0].union(*parts[1:], all=True)
     entries = [HoursEntry(row["kind"], row["reference"], row["label"], row["amount"],
-                          completion_date(row["completed_at"])) for row in rows]
+                          completion_date(row["completed_at"]), row["until"], row["round"]) for row in rows]
     return sorted(entries, key=lambda entry: (entry.completed_on, entry.kind, entry.title))
 
 

@@ -266,6 +266,10 @@ class Enrolment(models.Model):
     # validity_months); empty when it never expires or there was none. It stays while the enrolment is reopened
     # for recertification, so the person remains compliant until this date.
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Recertification: the cycle counts completions of this enrolment (1 for the first); reopening starts the next
+    # one at cycle_started_at (empty for the first). Attempt limits and quiz grades read the current cycle only.
+    cycle = models.PositiveSmallIntegerField(_("recertification cycle"), default=1)
+    cycle_started_at = models.DateTimeField(_("current cycle opened"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -284,6 +288,32 @@ class Enrolment(models.Model):
     def is_overdue(self) -> bool:
         return (self.status == self.Status.ACTIVE and self.due_date is not None
                 and self.due_date < timezone.localdate())
+
+
+class CourseCompletion(models.Model):
+    """A past completion of a course, archived when its enrolment is reopened for recertification: the hours it
+    gave stay in their year and the training record lists it (its certificate stays with its own cycle)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE,
+                             related_name="course_completions")
+    course = models.ForeignKey(CoursePage, verbose_name=_("course"), on_delete=models.CASCADE,
+                               related_name="past_completions")
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("enrolment"), on_delete=models.CASCADE,
+                                  related_name="past_completions")
+    cycle = models.PositiveSmallIntegerField(_("recertification cycle"))
+    completed_at = models.DateTimeField(_("completed"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(_("academic hours"))  # the course's hours at the time
+    archived_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("past course completion")
+        verbose_name_plural = _("past course completions")
+        ordering = ["completed_at"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "cycle"], name="course_completion_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.course} ({self.cycle})"
 
 
 class LessonCompletion(models.Model):
@@ -378,7 +408,7 @@ from .quizzes.models import (  # noqa: E402 - after the course models they refer
 from .external_models import ExternalTraining, ManualCompletion  # noqa: E402
 
 __all__ = [
-    "AssignmentRule", "ExternalTraining", "ManualCompletion", "Attempt", "CourseModulePage", "CoursePage", "CourseTrainer", "Enrolment", "EnrolmentNotice",
+    "AssignmentRule", "CourseCompletion", "ExternalTraining", "ManualCompletion", "Attempt", "CourseModulePage", "CoursePage", "CourseTrainer", "Enrolment", "EnrolmentNotice",
     "LessonCompletion", "LessonPage", "ProgrammePage", "Question", "QuestionCategory", "QuizOverride", "QuizPage",
     "QuizRandomDraw", "QuizSlot", "StaffNotice",
 ]

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from .models import Enrolment, EnrolmentNotice
 
-KINDS = ("enrolled", "requested", "approved", "rejected", "assigned", "due_7", "due_1", "overdue", "completed")
+KINDS = ("enrolled", "requested", "approved", "rejected", "assigned", "due_7", "due_1", "overdue", "completed",
+         "reopened")
 
 
 def enrolment_notice_send(*, enrolment_id: int, kind: str, key: str) -> bool:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
 from lms.accounts.models import User
+from lms.dates import valid_until_for
 
 from .completion import contributed_items
 from .models import (
@@ -83,7 +84,8 @@ def _missing_prerequisites(user: User, course: CoursePage) -> list[CoursePage]:
     required = list(course.prerequisites.all())
     if not required:
         return []
-    done = set(Enrolment.objects.filter(user=user, course__in=required, status=Status.COMPLETED)
+    # A course reopened for recertification (cycle > 1) was completed before: it still counts as a prerequisite.
+    done = set(Enrolment.objects.filter(Q(status=Status.COMPLETED) | Q(cycle__gt=1), user=user, course__in=required)
                .values_list("course_id", flat=True))
     return [c for c in required if c.pk not in done]
 
@@ -317,12 +319,16 @@ def enrolment_progress_refresh(*, enrolment: Enrolment) -> Enrolment:
 
 def _complete(enrolment: Enrolment) -> None:
     # The row is locked by the caller's transaction, so the transition (and the signal) happens once.
+    now = timezone.now()
+    validity = CoursePage.objects.filter(pk=enrolment.course_id).values_list("validity_months", flat=True).first()
+    # Recertification: the completion counts until this date (Kemerovo calendar), frozen now; None: no expiry.
+    valid_until = valid_until_for(timezone.localdate(now), validity)
     updated = Enrolment.objects.filter(pk=enrolment.pk, status=Status.ACTIVE).update(
-        status=Status.COMPLETED, completed_at=timezone.now()
+        status=Status.COMPLETED, completed_at=now, valid_until=valid_until
     )
     if not updated:
         return
-    enrolment.refresh_from_db(fields=["status", "completed_at"])
+    enrolment.refresh_from_db(fields=["status", "completed_at", "valid_until"])
     enrolment_id = enrolment.pk
     _notify(enrolment, "completed", key_suffix=enrolment.completed_at.strftime("%Y%m%d%H%M%S%f"))
     transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment_id=enrolment_id))

@@ -97,3 +97,26 @@ def send_head_digests_task() -> int:
     for head_id in head_ids:
         send_head_digest_task.delay(head_id, week.isoformat())
     return len(head_ids)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=120, soft_time_limit=30, time_limit=60)
+def send_expiry_reminder_task(self, user_id: int, kind: str, object_id: int, step: int) -> bool:
+    from .recertification import expiry_reminder_send
+
+    try:
+        return expiry_reminder_send(user_id=user_id, kind=kind, object_id=object_id, step=step)
+    except OSError as exc:  # mail server unreachable
+        raise self.retry(exc=exc)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=900)
+def recertification_daily_task() -> int:
+    """Daily (Celery beat): reopen the enrolments whose recertification window opened, then remind of what expires
+    in 60, 30 and 7 days. Both are idempotent (a re-run reopens and sends nothing more)."""
+    from .recertification import enrolments_reopen_due, expiry_reminders_due
+
+    reopened = enrolments_reopen_due()
+    plan = expiry_reminders_due()
+    for reminder in plan:
+        send_expiry_reminder_task.delay(reminder.user_id, reminder.kind, reminder.object_id, reminder.step)
+    return reopened + len(plan)

@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_head_digests_task",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon"),  # Monday 09:00 in CELERY_TIMEZONE (Kemerovo)
     },
+    "recertification": {  # reopen courses whose validity ends soon; remind 60, 30, 7 days before expiry
+        "task": "courses.tasks.recertification_daily_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "internship-reminders": {
         "task": "lms.internships.tasks.send_internship_reminders_task",
         "schedule": crontab(hour=9, minute=5),

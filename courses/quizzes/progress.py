@@ -16,8 +16,10 @@ def quiz_progress(enrolment) -> Contribution:
     if not quizzes:
         return Contribution()
     finished: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
-    for attempt in Attempt.objects.filter(quiz__in=quizzes, user_id=enrolment.user_id,
-                                          status=Attempt.Status.FINISHED).only(
+    attempts = Attempt.objects.filter(quiz__in=quizzes, user_id=enrolment.user_id, status=Attempt.Status.FINISHED)
+    if enrolment.cycle_started_at is not None:  # reopened for recertification: the quizzes are passed anew
+        attempts = attempts.filter(started_at__gte=enrolment.cycle_started_at)
+    for attempt in attempts.only(
             "pk", "quiz_id", "number", "status", "marks", "max_marks"):
         finished[attempt.quiz_id].append(attempt)
     contribution = Contribution()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
-from courses.models import Attempt, CoursePage, Question, QuestionCategory
+from courses.models import Attempt, CoursePage, Enrolment, Question, QuestionCategory
 from courses.selectors import courses_managed_by
 from lms.accounts.models import User
 
@@ -15,9 +15,19 @@ def quiz_attempts_of(quiz, user: User) -> list:
 
     if not user.is_authenticated:
         return []
-    # The frozen questions and the answers are not shown here and can be large: they are left out.
+    # The frozen questions and the answers are not shown here and can be large: they are left out. Each attempt
+    # carries when the person's current cycle of the course opened (recertification), in the same query.
+    course_paths = [quiz.path[:length] for length in range(quiz.steplen, len(quiz.path), quiz.steplen)]
+    cycle_start = (Enrolment.objects.filter(user=user, course__path__in=course_paths)
+                   .values("cycle_started_at")[:1])
     return list(Attempt.objects.filter(quiz=quiz, user=user).defer("questions", "answers", "grades")
-                .order_by("number"))
+                .annotate(cycle_started_at=Subquery(cycle_start)).order_by("number"))
+
+
+def current_cycle_attempts(attempts: list) -> list:
+    """Of the attempts from quiz_attempts_of, those of the course's current cycle (all of them unless the course
+    was reopened for recertification)."""
+    return [a for a in attempts if a.cycle_started_at is None or a.started_at >= a.cycle_started_at]
 
 
 def learner_attempt(user: User, attempt_id: int):

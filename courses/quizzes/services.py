@@ -151,9 +151,12 @@ def attempt_start(*, user: User, quiz: QuizPage) -> Attempt:
             override = _override(quiz, user)
             # Only what the limits need: earlier attempts' frozen questions can be large.
             previous = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("-number")
-                            .only("pk", "number", "submitted_at"))
+                            .only("pk", "number", "submitted_at", "started_at"))
             allowed = quiz.attempts_allowed + (override.extra_attempts if override else 0)
-            if quiz.attempts_allowed and len(previous) >= allowed:
+            # A course reopened for recertification starts a new cycle: only its attempts count against the limit.
+            this_cycle = [a for a in previous if enrolment.cycle_started_at is None
+                          or a.started_at >= enrolment.cycle_started_at]
+            if quiz.attempts_allowed and len(this_cycle) >= allowed:
                 raise AttemptError(_("You have used all your attempts."))
             if previous and quiz.attempt_delay_minutes and previous[0].submitted_at:
                 ready = previous[0].submitted_at + timedelta(minutes=quiz.attempt_delay_minutes)

@@ -182,6 +182,7 @@ class NotificationPreference(models.Model):
         BOOKING_REQUESTS = "booking_requests", _("Internship requests waiting for my decision")
         ESSAYS_TO_GRADE = "essays_to_grade", _("Essays waiting for grading in my courses")
         WEEKLY_DIGEST = "weekly_digest", _("Weekly summary of my library's staff (on Mondays)")
+        EXPIRING = "expiring", _("Reminders that my training is about to expire (60, 30 and 7 days before)")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="notification_preference")
@@ -189,6 +190,7 @@ class NotificationPreference(models.Model):
     booking_requests = models.BooleanField(Kind.BOOKING_REQUESTS.label, default=True)
     essays_to_grade = models.BooleanField(Kind.ESSAYS_TO_GRADE.label, default=True)
     weekly_digest = models.BooleanField(Kind.WEEKLY_DIGEST.label, default=True)
+    expiring = models.BooleanField(Kind.EXPIRING.label, default=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -39,7 +39,7 @@ def notice_kinds_for(user: User) -> list[str]:
     if user.is_superuser:
         return list(Kind.values)
     roles = user_roles(user)
-    kinds = set()
+    kinds = {Kind.EXPIRING}  # anyone may hold training that expires (recertification)
     if Role.TRAINER in roles or Role.ADMINISTRATOR in roles:
         kinds |= {Kind.COURSE_REQUESTS, Kind.ESSAYS_TO_GRADE}
     if Role.ADMINISTRATOR in roles or Role.LIBRARY_HEAD in roles:

@@ -299,7 +299,7 @@ def sessions_calendar(request):
 # The internship's statuses in the report of every requirement (certificates/compliance.py).
 COMPLIANCE_STATUS_MAP = {compliance.DONE: "compliant", compliance.BOOKED: "in_progress",
                          compliance.QUEUED: "in_progress", compliance.NOT_BOOKED: "in_progress",
-                         compliance.OVERDUE: "overdue"}
+                         compliance.OVERDUE: "overdue", compliance.EXPIRING: "expiring"}
 
 
 def compliance_report(request):

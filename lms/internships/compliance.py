@@ -6,7 +6,6 @@ requirements apply), and their bookings."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import content_cache
+from lms.dates import add_months  # noqa: F401 - also read from here by older callers
 from lms.accounts.models import User
 from lms.accounts.selectors import staff_visible_to
 from lms.libraries.models import Library
@@ -24,20 +24,16 @@ from lms.libraries.selectors import evbk_participation
 from .models import Booking, Requirement
 
 DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE = "done", "booked", "queued", "not_booked", "overdue"
-STATUSES = (DONE, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
-STATUS_LABELS = {DONE: _("Done"), BOOKED: _("Booked"), QUEUED: _("In the queue"), NOT_BOOKED: _("Not booked"),
-                 OVERDUE: _("Overdue")}
-STATUS_COLOURS = {DONE: "#1e6b34", BOOKED: "#0b5394", QUEUED: "#7a5ba6", NOT_BOOKED: "#b35c00",
-                  OVERDUE: "#a4161a"}
+# Recertification: done, but the completion's validity ends within the topic's window (still compliant until then).
+EXPIRING = "expiring"
+STATUSES = (DONE, EXPIRING, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
+STATUS_LABELS = {DONE: _("Done"), EXPIRING: _("Expiring"), BOOKED: _("Booked"), QUEUED: _("In the queue"),
+                 NOT_BOOKED: _("Not booked"), OVERDUE: _("Overdue")}
+STATUS_COLOURS = {DONE: "#1e6b34", EXPIRING: "#8a6d00", BOOKED: "#0b5394", QUEUED: "#7a5ba6",
+                  NOT_BOOKED: "#b35c00", OVERDUE: "#a4161a"}
 # Red/amber/green: green when at least this share is done; red when at least this share is overdue.
 GREEN_DONE_SHARE = 0.9
 RED_OVERDUE_SHARE = 0.1
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def requirement_covers(requirement: Requirement, named: list[int], subtree: list[int] | None) -> Q:
@@ -72,7 +68,7 @@ class PersonStatus:
     requirement: Requirement
     booking_status: str = ""
     session_start: datetime.date | None = None
-    # For DONE: until when the completion that counts is valid (None: it never expires) and the topic's
+    # For DONE and EXPIRING: until when the completion that counts is valid (None: it never expires) and the topic's
     # recertification window, so that a picture across requirements can show «истекает».
     valid_until: datetime.date | None = None
     window_days: int = 0
@@ -97,7 +93,8 @@ class Group:
 
     @property
     def done_share(self) -> float:
-        return self.counts[DONE] / self.total if self.total else 0.0
+        # Expiring people are still compliant until their date (recertification).
+        return (self.counts[DONE] + self.counts[EXPIRING]) / self.total if self.total else 0.0
 
     @property
     def done_percent(self) -> int:
@@ -140,6 +137,25 @@ class Picture:
         return sorted(self.libraries, key=lambda g: (-g.done_share, g.counts[OVERDUE], g.name))
 
 
+def _completion_state(mine: list[dict], due: datetime.date,
+                      today: datetime.date) -> tuple[str | None, datetime.date, dict | None]:
+    """What the person's completed bookings (of a requirement's topics) make of it: DONE (a completion without
+    expiry, or one whose recertification window has not opened), EXPIRING (valid, within the window; due is its
+    valid_until) or None (still to do: due is the requirement's, or the last completion's valid_until once it has
+    expired); and the completion that counts (None when still to do)."""
+    completed = [b for b in mine if b["status"] == Booking.Status.COMPLETED]
+    if not completed:
+        return None, due, None
+    forever = [b for b in completed if b["valid_until"] is None]
+    if forever:
+        return DONE, due, forever[0]
+    last = max(completed, key=lambda b: b["valid_until"])
+    if last["valid_until"] < today:
+        return None, last["valid_until"], None
+    opens = last["valid_until"] - datetime.timedelta(days=last["topic__recertification_window_days"])
+    return (EXPIRING, last["valid_until"], last) if opens <= today else (DONE, due, last)
+
+
 def active_requirements() -> list[Requirement]:
     """The active requirements with their topics and named people (ids only) and library, kept in the content
     cache: every page of «Моё обучение» asks where its person stands, and requirements change rarely (saving one,
@@ -150,23 +166,14 @@ def active_requirements() -> list[Requirement]:
         .select_related("library").order_by("pk")))
 
 
-def _completion_counts(booking: dict, today: datetime.date) -> bool:
-    return booking["valid_until"] is None or booking["valid_until"] >= today
-
-
-def _latest_valid(completed: list[dict]) -> dict:
-    """Of the completed bookings, the one that counts longest (no expiry beats any date)."""
-    return max(completed, key=lambda b: (b["valid_until"] is None, b["valid_until"] or datetime.date.min))
-
-
 def compliance_picture(*, viewer: User | None, today: datetime.date | None = None, municipality_id: int | None = None,
                        library_id: int | None = None, status: str | None = None, only_self: bool = False) -> Picture:
     """The staff under an active requirement that `viewer` may see, with their status; grouped by municipality and
     by library (a branch counts with its own library). With `only_self`, the viewer's own standing; `viewer=None`
     means all staff (for pictures that no person asks for, such as the library rating).
 
-    A completed internship counts while its `valid_until` has not passed; an expired one is owed again from the
-    day it expired (OVERDUE unless a new completion comes)."""
+    A completed internship counts while its `valid_until` has not passed (EXPIRING inside the topic's window); an
+    expired one is owed again from the day it expired (OVERDUE unless a new completion comes)."""
     today = today or timezone.localdate()
     requirements = active_requirements()
     if not requirements:
@@ -201,7 +208,7 @@ def compliance_picture(*, viewer: User | None, today: datetime.date | None = Non
     bookings = defaultdict(list)
     for row in (Booking.objects.filter(user__in=[p.pk for p in people], status__in=Booking.ACTIVE)
                 .values("user_id", "topic_id", "status", "session__start_date", "valid_until",
-                                  "topic__recertification_window_days")):
+                        "topic__recertification_window_days")):
         bookings[row["user_id"]].append(row)
 
     result = []
@@ -214,24 +221,18 @@ def compliance_picture(*, viewer: User | None, today: datetime.date | None = Non
             topic_ids = {t.pk for t in r.topics.all()}
             mine = [b for b in bookings[person.pk] if not topic_ids or b["topic_id"] in topic_ids]
             due = due_date_for(r, joined)
-            completed = [b for b in mine if b["status"] == Booking.Status.COMPLETED]
-            counting = _latest_valid(completed) if completed else None
-            if counting is not None and _completion_counts(counting, today):
-                open_items.append((False, due, r, counting))
-            else:
-                if counting is not None:  # expired: owed again from the day it expired
-                    due = max(due, counting["valid_until"])
-                open_items.append((True, due, r, [b for b in mine if b["status"] != Booking.Status.COMPLETED]))
-        pending = sorted((item for item in open_items if item[0]), key=lambda item: item[1])
+            state, due, counting = _completion_state(mine, due, today)
+            open_items.append((state, due, r, [b for b in mine if b["status"] != Booking.Status.COMPLETED], counting))
+        pending = sorted((item for item in open_items if item[0] is None), key=lambda item: item[1])
         if not pending:
-            # Done for every requirement: the completion that expires first is the one to watch.
-            done = min(open_items, key=lambda item: (item[3]["valid_until"] is None,
-                                                     item[3]["valid_until"] or datetime.date.max, -item[1].toordinal()))
-            counting = done[3]
-            result.append(PersonStatus(person, DONE, done[1], done[2], valid_until=counting["valid_until"],
+            expiring = sorted((item for item in open_items if item[0] == EXPIRING), key=lambda item: item[1])
+            done = expiring[0] if expiring else max(open_items, key=lambda item: item[1])
+            counting = done[4]
+            result.append(PersonStatus(person, EXPIRING if expiring else DONE, done[1], done[2],
+                                       valid_until=counting["valid_until"],
                                        window_days=counting["topic__recertification_window_days"] or 0))
             continue
-        _open, due, requirement, mine = pending[0]
+        _open, due, requirement, mine, _counting = pending[0]
         holding = [b for b in mine if b["status"] in Booking.SEAT_HOLDING]
         queued = [b for b in mine if b["status"] == Booking.Status.WAITLISTED]
         if due < today:

@@ -63,9 +63,11 @@ EVBK_CODES = ["cbs-topkinsky", "cbs-kemerovsky", "cbs-novokuznetsk"]
 def _topics(trainer: User | None) -> list[Topic]:
     topics = []
     for title, hours, department, description, days, head_first in TOPICS:
+        # The reference service's internship is valid for two years (recertification, cms/demo_recertification.py).
+        validity = {"validity_months": 24, "recertification_window_days": 60} if title == TOPICS[0][0] else {}
         topic = Topic.objects.create(title=title, academic_hours=hours, host_department=department,
                                      description=description, head_approval_first=head_first,
-                                     min_attendance_percent=100 if hours <= 8 else 75)
+                                     min_attendance_percent=100 if hours <= 8 else 75, **validity)
         for order, (day_title, content) in enumerate(days):
             TopicDay.objects.create(topic=topic, sort_order=order, title=day_title, content=content)
         if trainer:

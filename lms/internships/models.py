@@ -249,9 +249,11 @@ class Booking(models.Model):
         verbose_name = _("internship booking")
         verbose_name_plural = _("internship bookings")
         constraints = [
+            # A completed booking is not in it: once its validity nears its end (recertification) the person may
+            # book the topic again; services._check_person_free holds that rule.
             models.UniqueConstraint(fields=["user", "topic"], condition=Q(status__in=(
-                "head_review", "requested", "approved", "offered", "attended", "completed", "waitlisted")),
-                name="booking_one_active_per_topic"),
+                "head_review", "requested", "approved", "offered", "attended", "waitlisted")),
+                name="booking_one_open_per_topic"),
         ]
         indexes = [models.Index(fields=["session", "status"]), models.Index(fields=["user", "status"])]
 

@@ -148,6 +148,11 @@ def sessions_mentored_by(user) -> QuerySet[Session]:
 def nominable_staff(head, session: Session) -> QuerySet:
     """The staff a library head may nominate for the session: their own people (not themselves) without an active
     booking on its topic (booking_nominate refuses those: one active booking per topic)."""
-    booked = Booking.objects.filter(user=OuterRef("pk"), topic=session.topic_id, status__in=Booking.ACTIVE)
-    return (staff_visible_to(head).exclude(pk=head.pk).exclude(Exists(booked))
+    open_ = [status for status in Booking.ACTIVE if status != Booking.Status.COMPLETED]
+    booked = Booking.objects.filter(user=OuterRef("pk"), topic=session.topic_id, status__in=open_)
+    # A completed internship keeps the topic closed until its recertification window opens (recertification.py).
+    window_opens_by = timezone.localdate() + datetime.timedelta(days=session.topic.recertification_window_days)
+    done = Booking.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=window_opens_by),
+                                  user=OuterRef("pk"), topic=session.topic_id, status=Booking.Status.COMPLETED)
+    return (staff_visible_to(head).exclude(pk=head.pk).exclude(Exists(booked)).exclude(Exists(done))
             .order_by("last_name", "first_name"))

@@ -15,14 +15,22 @@ from django.utils.translation import gettext as _
 from lms.accounts.models import User
 from lms.accounts.roles import ROLE_GROUP_NAMES, Role
 from lms.accounts.selectors import staff_visible_to
+from lms.dates import valid_until_for
 
 from .models import Attendance, Booking, BookingEvent, CalendarFeed, Interest, Session, Topic
+from .recertification import rebooking_refusal
 from .seats import kept_quotas, kept_seats_unused, quotas_released, seat_free_for, seats_taken
 from .selectors import mentored_by
 from .signals import internship_completed
 
 Status = Booking.Status
 SessionStatus = Session.Status
+
+
+def _check_not_completed(user: User, topic: Topic, *, about_other: bool) -> None:
+    refusal = rebooking_refusal(user, topic, about_other=about_other)
+    if refusal:
+        raise BookingError(refusal)
 
 
 class BookingError(Exception):
@@ -117,7 +125,8 @@ def _check_person_free(user: User, session: Session, *, exclude_booking: int | N
     speaks to the person, or about them when someone else (their library head, an administrator) acts."""
     about_other = actor is not None and actor.pk != user.pk
     mine = Booking.objects.filter(user=user, status__in=Booking.ACTIVE).exclude(pk=exclude_booking)
-    if mine.filter(topic=session.topic_id).exists():
+    _check_not_completed(user, session.topic, about_other=about_other)
+    if mine.filter(topic=session.topic_id).exclude(status=Status.COMPLETED).exists():
         if about_other:
             raise BookingError(_("%(name)s already has a booking on this topic.") % {"name": user.full_name})
         raise BookingError(_("You already have a booking on this topic."))
@@ -361,7 +370,9 @@ def interest_register(*, user: User, topic: Topic) -> Interest:
     interest = Interest.objects.filter(topic=topic, user=user, booking__isnull=True).first()
     if interest:
         return interest
-    if Booking.objects.filter(user=user, topic=topic, status__in=Booking.ACTIVE).exists():
+    _check_not_completed(user, topic, about_other=False)
+    if Booking.objects.filter(user=user, topic=topic, status__in=Booking.ACTIVE).exclude(status=Status.COMPLETED
+                                                                                         ).exists():
         raise BookingError(_("You already have a booking on this topic."))
     try:
         with transaction.atomic():
@@ -577,7 +588,10 @@ def _completion_check(booking: Booking, session: Session, *, actor: User | None)
         _move(booking, Status.ATTENDED, actor=actor, note=_("Attendance corrected"))
     if (booking.status == Status.ATTENDED and enough and booking.evaluation == Booking.Evaluation.PASSED
             and (booking.report or not session.topic.report_required)):
-        _move(booking, Status.COMPLETED, actor=actor, completed_at=timezone.now())
+        now = timezone.now()
+        # Recertification: the completion counts until this date (Kemerovo calendar), frozen now; None: no expiry.
+        _move(booking, Status.COMPLETED, actor=actor, completed_at=now,
+              valid_until=valid_until_for(timezone.localdate(now), session.topic.validity_months))
         booking_id, user_id, topic_id = booking.pk, booking.user_id, booking.topic_id
         _notify(booking, "completed")
         transaction.on_commit(lambda: internship_completed.send(

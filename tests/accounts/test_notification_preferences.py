@@ -23,7 +23,8 @@ def test_every_kind_is_on_until_switched_off():
     assert users_wanting_notice(Kind.WEEKLY_DIGEST, [person.pk, other.pk]) == {other.pk}
     notification_preferences_update(user=person, choices={Kind.ESSAYS_TO_GRADE: False})
     assert notification_settings(person) == {"course_requests": True, "booking_requests": True,
-                                             "essays_to_grade": False, "weekly_digest": False}
+                                             "essays_to_grade": False, "weekly_digest": False,
+                                             "expiring": True}
 
 
 def test_an_unknown_kind_is_refused_in_russian():
@@ -33,11 +34,12 @@ def test_an_unknown_kind_is_refused_in_russian():
 
 
 def test_the_kinds_follow_the_roles():
-    assert notice_kinds_for(UserFactory()) == []
-    assert notice_kinds_for(UserFactory(role=Role.LIBRARY_HEAD)) == ["booking_requests", "weekly_digest"]
-    assert notice_kinds_for(UserFactory(role=Role.TRAINER)) == ["course_requests", "essays_to_grade"]
+    # anyone may hold training that expires (recertification): everyone may switch those reminders off
+    assert notice_kinds_for(UserFactory()) == ["expiring"]
+    assert notice_kinds_for(UserFactory(role=Role.LIBRARY_HEAD)) == ["booking_requests", "weekly_digest", "expiring"]
+    assert notice_kinds_for(UserFactory(role=Role.TRAINER)) == ["course_requests", "essays_to_grade", "expiring"]
     assert notice_kinds_for(UserFactory(role=Role.ADMINISTRATOR)) == [
-        "course_requests", "booking_requests", "essays_to_grade"]
+        "course_requests", "booking_requests", "essays_to_grade", "expiring"]
 
 
 def test_a_head_switches_the_digest_off_on_the_profile_page(client):
@@ -59,14 +61,16 @@ def test_a_head_switches_the_digest_off_on_the_profile_page(client):
     assert notification_settings(head)["essays_to_grade"] is True
 
 
-def test_a_learner_sees_no_settings_and_the_save_needs_a_login_and_post(client):
+def test_a_learner_sees_only_the_expiry_reminders_and_the_save_needs_a_login_and_post(client):
     learner = UserFactory()
     assert client.post(SAVE, {}).status_code == 302 and not NotificationPreference.objects.exists()
     client.force_login(learner)
-    assert "Уведомления по электронной почте" not in client.get(PROFILE).content.decode()
+    page = client.get(PROFILE).content.decode()
+    assert "Уведомления по электронной почте" in page and "Напоминания о том, что срок" in page
+    assert "Эссе" not in page and "Еженедельная сводка" not in page
     assert client.get(SAVE).status_code == 405
     client.post(SAVE, {})
-    assert not NotificationPreference.objects.exists()  # nothing concerns a learner: nothing is written
+    assert notification_settings(learner)["expiring"] is False
 
 
 def test_the_profile_with_settings_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
