@@ -76,7 +76,9 @@ def test_anonymisation_erases_the_personal_data_and_keeps_the_registry_facts(lea
     assert not CalendarFeed.objects.filter(user=learner).exists()
     assert not Interest.objects.filter(user=learner).exists()
     booking.refresh_from_db()
-    assert not booking.report and booking.status == Booking.Status.APPROVED  # the history stays, the file goes
+    # The booking stays as a record, its file goes; the session has not started, so the seat went back to the queue
+    # (a deactivated person keeps no seat: lms/internships/leavers.py).
+    assert not booking.report and booking.status == Booking.Status.CANCELLED
     assert not default_storage.exists(report_name) and not default_storage.exists(avatar_name)
     assert not UserProfile.get_for_user(learner).avatar
     assert [entry.label for entry in ModelLogEntry.objects.all()] == [f"#{learner.pk}"]
