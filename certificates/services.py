@@ -126,9 +126,12 @@ def certificate_issue_for_internship(*, booking: Booking, issued_by: User | None
         return existing
 
 
-def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None = None) -> Certificate:
+def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None = None,
+                      issued_at: datetime.datetime | None = None) -> Certificate:
     """Issue the certificate for a completed course, once per completion (its recertification cycle): a second
-    call (or a racing one) returns the valid certificate that exists. The PDF is rendered by a task after commit."""
+    call (or a racing one) returns the valid certificate that exists. The PDF is rendered by a task after commit.
+    `issued_at` (default: now) is for a document of training completed before the platform kept it: its number is
+    taken in that year's registry."""
     enrolment = Enrolment.objects.filter(user=user, course=course).first()
     cycle = enrolment.cycle if enrolment else 1
     existing = Certificate.objects.filter(user=user, course=course, cycle=cycle,
@@ -143,7 +146,7 @@ def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None 
         with transaction.atomic():
             return _create(user=user, course=course, template=_template_for(course), issued_by=issued_by,
                            facts=_course_facts(user, course, enrolment), valid_until=enrolment.valid_until,
-                           cycle=cycle)
+                           cycle=cycle, issued_at=issued_at)
     except IntegrityError:
         existing = Certificate.objects.filter(user=user, course=course, cycle=cycle,
                                               status=Certificate.Status.VALID).first()
@@ -152,8 +155,9 @@ def certificate_issue(*, user: User, course: CoursePage, issued_by: User | None 
         return existing
 
 
-def _create(*, user, course, template, issued_by, facts, internship=None, valid_until=None, cycle=1) -> Certificate:
-    now = timezone.now()
+def _create(*, user, course, template, issued_by, facts, internship=None, valid_until=None, cycle=1,
+            issued_at=None) -> Certificate:
+    now = issued_at or timezone.now()
     year = timezone.localdate(now).year
     sequence, number = _next_number(year)
     facts = {**facts, "number": number, "issued_on": format_date_ru(timezone.localdate(now)),

@@ -41,7 +41,7 @@ def _moved_back(enrolment: Enrolment, valid_until: datetime.date) -> None:
     moment = timezone.make_aware(datetime.datetime.combine(completed_on, datetime.time(11, 0)))
     Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=moment, valid_until=valid_until,
                                                      created_at=moment - datetime.timedelta(days=20))
-    certificate = certificate_issue(user=enrolment.user, course=enrolment.course)
+    certificate = certificate_issue(user=enrolment.user, course=enrolment.course, issued_at=moment)
     facts = {**certificate.facts, "valid_until": valid_until.isoformat(), "date_to": completed_on.isoformat()}
     Certificate.objects.filter(pk=certificate.pk).update(valid_until=valid_until, facts=facts, pdf="")
 

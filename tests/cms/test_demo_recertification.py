@@ -36,6 +36,10 @@ def test_demo_recertification_states_and_idempotence():
     assert expired.status == "active" and expired.is_overdue
     old = Certificate.objects.get(user=expired.user, course=course)
     assert old.expired and old.status == Certificate.Status.VALID
+    # issued when the course was completed, numbered in that year's registry: never issued after it expired
+    for certificate in (old, Certificate.objects.get(user=expiring.user, course=course)):
+        issued_on = timezone.localdate(certificate.issued_at)
+        assert issued_on < certificate.valid_until and certificate.number.startswith(f"ОНБ-{issued_on.year}-")
     assert CourseCompletion.objects.filter(course=course).count() == 2
 
     staff01 = Booking.objects.get(user__email="staff01@demo.kuzbass-lms.ru", status="completed")
