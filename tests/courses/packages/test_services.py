@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import Max
 
 from courses.models import ScormPackage
 from courses.packages import services
@@ -91,13 +93,23 @@ def test_storage_failure_midway_deletes_what_was_written(media, administrator, m
     assert ScormPackage.objects.count() == 0 and stored_files(media) == []
 
 
+def next_package_pk() -> int:
+    """The id the next package will get: PostgreSQL's sequence does not go back when a test's rows are rolled back."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [ScormPackage._meta.db_table])
+            return cursor.fetchone()[0] + 1
+    return (ScormPackage.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+
+
 def test_leftover_files_in_the_folder_are_not_mixed_in(media, administrator):
-    (media / "scorm" / "1").mkdir(parents=True)
-    (media / "scorm" / "1" / "imsmanifest.xml").write_text("old")
+    folder = f"scorm/{next_package_pk()}"
+    (media / folder).mkdir(parents=True)
+    (media / folder / "imsmanifest.xml").write_text("old")
     with pytest.raises(ScormPackageError, match="не пуста"):
         scorm_package_store(upload=upload(b.single_sco_12()), actor=administrator)
     assert ScormPackage.objects.count() == 0
-    assert stored_files(media) == ["scorm/1/imsmanifest.xml"]
+    assert stored_files(media) == [f"{folder}/imsmanifest.xml"]
 
 
 def test_delete_removes_row_and_files(media, administrator, django_capture_on_commit_callbacks):
