@@ -29,8 +29,6 @@ EXPIRING = "expiring"
 STATUSES = (DONE, EXPIRING, BOOKED, QUEUED, NOT_BOOKED, OVERDUE)
 STATUS_LABELS = {DONE: _("Done"), EXPIRING: _("Expiring"), BOOKED: _("Booked"), QUEUED: _("In the queue"),
                  NOT_BOOKED: _("Not booked"), OVERDUE: _("Overdue")}
-STATUS_COLOURS = {DONE: "#1e6b34", EXPIRING: "#8a6d00", BOOKED: "#0b5394", QUEUED: "#7a5ba6",
-                  NOT_BOOKED: "#b35c00", OVERDUE: "#a4161a"}
 # Red/amber/green: green when at least this share is done; red when at least this share is overdue.
 GREEN_DONE_SHARE = 0.9
 RED_OVERDUE_SHARE = 0.1
@@ -97,26 +95,10 @@ class Group:
         return (self.counts[DONE] + self.counts[EXPIRING]) / self.total if self.total else 0.0
 
     @property
-    def done_percent(self) -> int:
-        return round(self.done_share * 100)
-
-    @property
     def rag(self) -> str:
         if self.total and self.counts[OVERDUE] / self.total >= RED_OVERDUE_SHARE:
             return "red"
         return "green" if self.done_share >= GREEN_DONE_SHARE else "amber"
-
-    def bar(self, width: int = 400) -> list[tuple[str, int, int, str, int]]:
-        """Segments of a stacked bar: (status, x, width, colour, count)."""
-        segments, x = [], 0
-        for status in STATUSES:
-            count = self.counts[status]
-            if not count:
-                continue
-            w = round(width * count / self.total)
-            segments.append((status, x, w, STATUS_COLOURS[status], count))
-            x += w
-        return segments
 
 
 @dataclass
@@ -131,10 +113,6 @@ class Picture:
         for person in self.people:
             group.counts[person.status] += 1
         return group
-
-    @property
-    def ranking(self) -> list[Group]:
-        return sorted(self.libraries, key=lambda g: (-g.done_share, g.counts[OVERDUE], g.name))
 
 
 def _completion_state(mine: list[dict], due: datetime.date,
