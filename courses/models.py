@@ -130,7 +130,7 @@ class CoursePage(CachedViewRestrictionsMixin, Page):
     # The admin lists a course's modules and lessons in the order learners meet them, not by last edit.
     admin_default_ordering = "ord"
     parent_page_types = ["courses.ProgrammePage"]
-    subpage_types = ["courses.CourseModulePage", "courses.LessonPage", "courses.QuizPage"]
+    subpage_types = ["courses.CourseModulePage", "courses.LessonPage", "courses.QuizPage", "courses.ScormLessonPage"]
 
     class Meta:
         verbose_name = _("course")
@@ -167,7 +167,7 @@ class CourseModulePage(CachedViewRestrictionsMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "courses.QuizPage"]
+    subpage_types = ["courses.LessonPage", "courses.QuizPage", "courses.ScormLessonPage"]
 
     class Meta:
         verbose_name = _("course module")
@@ -413,6 +413,12 @@ __all__ = [
     "QuizRandomDraw", "QuizSlot", "StaffNotice",
 ]
 
-from .packages.models import ScormPackage  # noqa: E402
+from .packages.models import (  # noqa: E402
+    ScormAttempt,
+    ScormInteraction,
+    ScormLessonPage,
+    ScormPackage,
+    ScormScoState,
+)
 
-__all__ += ["ScormPackage"]
+__all__ += ["ScormAttempt", "ScormInteraction", "ScormLessonPage", "ScormPackage", "ScormScoState"]

@@ -27,8 +27,9 @@ if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
 fi
 if [ "${WITH_BROWSER:-0}" = "1" ]; then
   packages+=(chromium)
-  command -v npm >/dev/null 2>&1 || packages+=(npm)  # Node may come from elsewhere than apt
 fi
+# npm installs the SCORM and H5P players (package.json; served as static files) and, for the tests, axe-core.
+command -v npm >/dev/null 2>&1 || packages+=(npm)  # Node may come from elsewhere than apt
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -63,7 +64,8 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# axe-core for the browser tests' accessibility checks; reinstalled when package-lock.json changes.
-if [ "${WITH_BROWSER:-0}" = "1" ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
-  npm ci --no-audit --no-fund --silent
+# The players (scorm-again, h5p-standalone) and axe-core for the browser tests, as package-lock.json pins them;
+# reinstalled when it changes. No package's install scripts run (--ignore-scripts): we only serve their files.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --silent
 fi
