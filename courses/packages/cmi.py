@@ -130,7 +130,7 @@ def _too_long(limit: int, length: int) -> Refused:
 
 
 def _not_allowed(value: str, allowed: tuple[str, ...]) -> Refused:
-    listed = ", ".join(f"«{item}»" if item else _("empty") for item in allowed)
+    listed = ", ".join(f"«{item}»" if item else _("empty value") for item in allowed)
     return Refused(_("«%(value)s» is not an allowed value (allowed: %(allowed)s)")
                    % {"value": _shown(value), "allowed": listed})
 

@@ -56,6 +56,7 @@ class PackageItem:
     launch: str = ""
     is_sco: bool = False
     children: list[PackageItem] = field(default_factory=list)
+    run_time: dict[str, str] = field(default_factory=dict)  # what the SCO is given at launch (see _run_time_figures)
 
 
 @dataclass
@@ -64,9 +65,12 @@ class Sco:
     title: str
     launch: str
     resource: str
+    # Optional, present only when the manifest gives them (so packages without them keep the JSON's shape):
+    # mastery_score (1.2), launch_data (both), completion_threshold and scaled_passing_score (2004).
+    run_time: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"identifier": self.identifier, "title": self.title, "launch": self.launch}
+        return {"identifier": self.identifier, "title": self.title, "launch": self.launch, **self.run_time}
 
 
 @dataclass
@@ -287,6 +291,7 @@ class _Reader:
         if ref:
             self._resolve(item, element, ref)
         item.children = [self.read_item(child) for child in _find_all(element, "item")]
+        item.run_time = _run_time_figures(element, item, self.check)
         return item
 
     def _resolve(self, item: PackageItem, element: _Element, ref: str) -> None:
@@ -318,10 +323,54 @@ class _Reader:
         item.launch = with_parameters(path + query_and_fragment, _attribute(element, "parameters"))
 
 
+_FIGURE = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _run_time_figures(element: _Element, item: PackageItem, check: PackageCheck) -> dict[str, str]:
+    """What an item's manifest entry says the SCO is given at launch (courses/packages/cmi.initial_elements) and
+    what the LMS judges its statuses by (cmi.apply_thresholds):
+
+    * ``adlcp:masteryscore`` (1.2, 0-100) -> ``mastery_score``; ``adlcp:datafromlms`` / ``adlcp:dataFromLMS``
+      -> ``launch_data`` (text as written);
+    * ``adlcp:completionThreshold`` (2004): its text in the 3rd edition; in the 4th, ``minProgressMeasure`` (1.0 when
+      absent) when ``completedByMeasure="true"``, the case where the CAM says the measure decides completion ->
+      ``completion_threshold`` (0-1);
+    * ``imsss:sequencing/imsss:objectives/imsss:primaryObjective`` with ``satisfiedByMeasure="true"``: its
+      ``imsss:minNormalizedMeasure`` (1.0 when absent) -> ``scaled_passing_score`` (-1..1). Sequencing shared
+      through ``IDRef`` to a sequencing collection is not followed.
+    A figure that is not a number in its range is left out, with a warning."""
+    figures: dict[str, str] = {}
+    launch_data = _find(element, "datafromlms")
+    if launch_data is not None:
+        figures["launch_data"] = "".join(launch_data.text).strip()
+    candidates = [("mastery_score", _text(_find(element, "masteryscore")), 0, 100)]
+    threshold = _find(element, "completionthreshold")
+    if threshold is not None:
+        value = _text(threshold)
+        if not value and _attribute(threshold, "completedbymeasure").lower() == "true":
+            value = _attribute(threshold, "minprogressmeasure") or "1.0"
+        candidates.append(("completion_threshold", value, 0, 1))
+    primary = _find(_find(_find(element, "sequencing"), "objectives"), "primaryobjective")
+    if primary is not None and _attribute(primary, "satisfiedbymeasure").lower() == "true":
+        candidates.append(("scaled_passing_score", _text(_find(primary, "minnormalizedmeasure")) or "1.0", -1, 1))
+    for key, value, low, high in candidates:
+        if not value:
+            continue
+        if _FIGURE.fullmatch(value) and low <= float(value) <= high:
+            figures[key] = value
+        else:
+            check.warnings.append(_("The item «%(item)s» gives «%(value)s» for %(figure)s, which is not a number from "
+                                    "%(low)s to %(high)s; it is not used.")
+                                  % {"item": item.title or item.identifier, "value": value, "figure": key,
+                                     "low": low, "high": high})
+    return figures
+
+
 def _collect_scos(items: list[PackageItem], into: list[Sco]) -> None:
     for item in items:
         if item.is_sco and item.launch:
-            into.append(Sco(identifier=item.identifier, title=item.title, launch=item.launch, resource=item.resource))
+            into.append(Sco(identifier=item.identifier, title=item.title, launch=item.launch, resource=item.resource,
+                            run_time=dict(item.run_time)))
         _collect_scos(item.children, into)
 
 

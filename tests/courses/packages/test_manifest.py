@@ -243,3 +243,68 @@ def test_identifierref_to_an_unknown_resource():
                              [{"id": "R1", "href": "a.html"}])
     result = check(package_with(manifest, **{"a.html": 1}))
     assert result.errors == ["Элемент «Урок 2» ссылается на ресурс «NOPE», которого нет в манифесте."]
+
+
+# --- what a SCO is given at launch (read per item; optional keys of the SCO list) --------------------------------
+
+def _with_item_children(manifest: str, item_id: str, children: str) -> str:
+    """The manifest with ``children`` written into the item ``item_id`` (after its title)."""
+    head, tail = manifest.split(f'<item identifier="{item_id}"', 1)
+    title_end = tail.index("</title>") + len("</title>")
+    return head + f'<item identifier="{item_id}"' + tail[:title_end] + children + tail[title_end:]
+
+
+def test_scorm_12_mastery_score_and_launch_data_per_sco():
+    manifest = b.manifest_12("Курс", [{"id": "I1", "ref": "R1", "title": "Урок 1"},
+                                      {"id": "I2", "ref": "R2", "title": "Урок 2"}],
+                             [{"id": "R1", "href": "a.html"}, {"id": "R2", "href": "b.html"}])
+    manifest = _with_item_children(manifest, "I1", "<adlcp:masteryscore>80</adlcp:masteryscore>"
+                                   "<adlcp:datafromlms>level=2&amp;lang=ru</adlcp:datafromlms>")
+    result = check(package_with(manifest, **{"a.html": 1, "b.html": 1}))
+    assert result.ok, result.errors
+    assert result.as_json()["scos"] == [
+        {"identifier": "I1", "title": "Урок 1", "launch": "a.html", "mastery_score": "80",
+         "launch_data": "level=2&lang=ru"},
+        {"identifier": "I2", "title": "Урок 2", "launch": "b.html"},   # nothing given: the same three keys as before
+    ]
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("children, expected", [
+    # 3rd edition: the threshold is the element's text
+    ("<adlcp:completionThreshold>0.75</adlcp:completionThreshold>", {"completion_threshold": "0.75"}),
+    # 4th edition: attributes; used when completedByMeasure is true, 1.0 when minProgressMeasure is absent
+    ('<adlcp:completionThreshold completedByMeasure="true" minProgressMeasure="0.6"/>',
+     {"completion_threshold": "0.6"}),
+    ('<adlcp:completionThreshold completedByMeasure="true"/>', {"completion_threshold": "1.0"}),
+    ('<adlcp:completionThreshold completedByMeasure="false" minProgressMeasure="0.6"/>', {}),
+    ('<adlcp:dataFromLMS>start=intro</adlcp:dataFromLMS>', {"launch_data": "start=intro"}),
+    ('<imsss:sequencing><imsss:objectives><imsss:primaryObjective objectiveID="P" satisfiedByMeasure="true">'
+     '<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives>'
+     '</imsss:sequencing>', {"scaled_passing_score": "0.7"}),
+    ('<imsss:sequencing><imsss:objectives><imsss:primaryObjective objectiveID="P" satisfiedByMeasure="false">'
+     '<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives>'
+     '</imsss:sequencing>', {}),
+    ('<imsss:sequencing><imsss:objectives><imsss:primaryObjective satisfiedByMeasure="true"/></imsss:objectives>'
+     '</imsss:sequencing>', {"scaled_passing_score": "1.0"}),
+])
+def test_scorm_2004_threshold_passing_score_and_launch_data(children, expected):
+    manifest = b.manifest_2004("Курс", [{"id": "I", "ref": "R", "title": "Урок"}], [{"id": "R", "href": "a.html"}])
+    result = check(package_with(_with_item_children(manifest, "I", children), **{"a.html": 1}))
+    assert result.ok, result.errors
+    assert result.as_json()["scos"] == [{"identifier": "I", "title": "Урок", "launch": "a.html", **expected}]
+    assert result.scos[0].run_time == expected
+
+
+@pytest.mark.parametrize("children, figure", [
+    ("<adlcp:masteryscore>120</adlcp:masteryscore>", "mastery_score"),
+    ("<adlcp:masteryscore>восемьдесят</adlcp:masteryscore>", "mastery_score"),
+    ("<adlcp:completionThreshold>1.5</adlcp:completionThreshold>", "completion_threshold"),
+])
+def test_figures_out_of_range_are_left_out_with_a_warning(children, figure):
+    manifest = b.manifest_12("Курс", [{"id": "I", "ref": "R", "title": "Урок"}], [{"id": "R", "href": "a.html"}])
+    result = check(package_with(_with_item_children(manifest, "I", children), **{"a.html": 1}))
+    assert result.ok
+    assert result.as_json()["scos"] == [{"identifier": "I", "title": "Урок", "launch": "a.html"}]
+    assert len(result.warnings) == 1
+    assert f"для {figure}" in result.warnings[0] and "не используется" in result.warnings[0]
