@@ -1,26 +1,17 @@
 """The SCORM run-time data model on the server: what a SCO may commit, checked element by element as its edition
 defines it (SCORM 1.2 ``cmi.core.*``; SCORM 2004 ``cmi.*``), and what a SCO is given when it is launched.
 
-The interface is fixed (the runtime service and the player depend on it):
+* ``check_commit(version, elements)``: the accepted elements, the interactions by index, the refused elements with
+  a reason in Russian, and the figures the roll-up reads. A value over its length is refused, never truncated.
+* ``initial_elements`` is what the player loads into the API; ``apply_thresholds`` the LMS's own part of the
+  statuses; ``add_session_time`` / ``parse_time`` / ``total_time_text`` keep ``total_time`` as the sessions' sum.
 
-* ``check_commit(version, elements)`` takes the flat elements a SCO committed (dotted names to values) and returns
-  a ``CheckedCommit``: the accepted elements, the interactions by index, the refused elements with a reason in
-  Russian, and the figures the roll-up reads (completion and success in the 2004 vocabulary, score, session time,
-  location, suspend data, exit). Nothing is ever cut silently: a value over its length is refused, not truncated.
-* ``initial_elements(version, ...)`` is what the player loads into the API before the SCO starts.
-* ``add_session_time`` / ``parse_time`` / ``total_time_text`` keep ``total_time`` as the sum of the sessions.
-* ``apply_thresholds`` is the LMS's own part of the statuses (1.2 mastery score; 2004 completion threshold and
-  scaled passing score).
-
-The rules come from the SCORM 1.2 RTE (section 3.4, data types in appendix A) and the SCORM 2004 4th edition RTE
-(section 4.2, data types in 4.1). scorm-again 3.4.3 checks the same elements in the browser before anything reaches
-us; where our check differs from its regular expressions the comment at the rule says which way and why. The rule
-of thumb: never stricter than scorm-again where real authoring tools are known to bend the standard (its own notes
-list them), stricter where the issue or our columns require it (1.2 ``suspend_data``, numbers that fit the tables).
-
-What scorm-again commits is its whole model, read-only elements and empty defaults included (measured: every
-element of a fresh API is in ``renderCommitCMI``, unset ones as "", empty lists as ``{}``), so a read-only element
-is ignored, an empty string means "not set" and is accepted for every element, and an empty ``{}`` is ignored.
+Rules: SCORM 1.2 RTE (3.4; data types in appendix A) and SCORM 2004 4th edition RTE (4.2; data types in 4.1).
+scorm-again 3.4.3 checks the same elements in the browser first; where we differ, the comment at the rule says
+which way and why: never stricter where authoring tools are known to bend the standard (its own notes list them),
+stricter where the issue or our columns require it. It commits its whole model (measured: read-only elements,
+unset ones as "", empty lists as ``{}``): read-only elements are ignored, "" means "not set" and is accepted for
+every element, an empty ``{}`` is ignored.
 """
 
 from __future__ import annotations
@@ -33,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from .manifest import VERSION_12
@@ -47,11 +39,14 @@ TYPES_12 = ("true-false", "choice", "fill-in", "matching", "performance", "seque
 TYPES_2004 = TYPES_12 + ("long-fill-in", "other")
 RESULTS_12 = ("correct", "wrong", "unanticipated", "neutral")
 RESULTS_2004 = ("correct", "incorrect", "unanticipated", "neutral")
+_STATUS_12_AS_2004 = {"passed": ("completed", "passed"), "failed": ("completed", "failed"),
+                      "completed": ("completed", "unknown"), "incomplete": ("incomplete", "unknown"),
+                      "not attempted": ("not attempted", "unknown"), "browsed": ("incomplete", "unknown")}
 
 SUSPEND_DATA_12 = 4096  # CMIString4096 (RTE 1.2 A.1); scorm-again lets 64,000 through here, we keep the standard
-# 64,000 from the 3rd edition on (RTE 3rd and 4th ed. 4.2.25, SPM 64000; the 2nd edition's SPM was 4,000, the
-# figure Articulate and others publish). An SPM is the least an LMS must keep, so 64,000 is also right for 2nd-
-# edition content, and scorm-again accepts 64,000 for every 2004 edition: 2nd is treated as 3rd here too.
+# 64,000 from the 2004 3rd edition on (cmi.suspend_data: characterstring, SPM 64000; the 2nd edition's SPM was
+# 4,000, as Articulate's and Compozer's support pages tabulate). An SPM is the least an LMS must keep, so 64,000 is
+# right for 2nd-edition content too; scorm-again takes 64,000 for every 2004 edition (CMIString64000).
 SUSPEND_DATA_2004 = 64_000
 MAX_INDEX = 999  # n in cmi.interactions.n / objectives.n: the 2004 SPMs are 250 and 100; more is abuse, not content
 # Scores and weightings are kept in numeric(12, 4) columns: eight digits before the point. CMIDecimal / real(10,7)
@@ -70,8 +65,8 @@ _TIME_12 = re.compile(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?")
 # P[nY][nM][nW][nD][T[nH][nM][nS]]: ISO 8601 lets the lowest component present carry a fraction.
 _INTERVAL = re.compile(r"P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
                        r"(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?")
-# Years as 365 days and months as 30 days: a duration has no calendar to count in, and the RTE (4.1, timeinterval)
-# leaves the length of Y and M to the ISO 8601 "nominal" reading; SCOs write hours, minutes and seconds anyway.
+# Years as 365 days and months as 30 days: a duration has no calendar to count in and the RTE names no length;
+# these are scorm-again's figures (getDurationAsSeconds), so our total agrees with the one the API computes.
 _INTERVAL_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 _TIMESTAMP = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:T([01]\d|2[0-3])(?::([0-5]\d)(?::([0-5]\d)(?:\.\d{1,6})?"
                         r"(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?)?)?)?)?")
@@ -112,15 +107,11 @@ def is_12(version: str) -> bool:
     return version == VERSION_12
 
 
-# --- the reasons -------------------------------------------------------------------------------------------------
-
-def _shown(value: str) -> str:
-    """A value as quoted in a reason: never a 64,000-character wall (the value itself is not changed)."""
+def _shown(value: str) -> str:  # a value as quoted in a reason: never a 64,000-character wall
     return value if len(value) <= 40 else value[:40] + "…"
 
 
-def _number_text(number: int) -> str:
-    """Russian typography: four-digit numbers whole, longer ones grouped by thousands with a no-break space."""
+def _number_text(number: int) -> str:  # Russian typography: 4096 whole, 64 000 grouped with a no-break space
     return str(number) if abs(number) < 10_000 else f"{number:,}".replace(",", "\u00a0")
 
 
@@ -175,6 +166,23 @@ def _real(low: Decimal | int = -MAX_REAL, high: Decimal | int = MAX_REAL, patter
     return check
 
 
+def _form(pattern: re.Pattern, expected: Any, limit: int = 0) -> Callable[[str], str]:
+    """Text of a fixed form; over ``limit`` characters the reason says so rather than "not of the form"."""
+    def check(value: str) -> str:
+        if limit and len(value) > limit:
+            raise _too_long(limit, len(value))
+        if not pattern.fullmatch(value):
+            raise _bad_format(value, str(expected))
+        return value
+    return check
+
+
+_time_12 = _form(_TIME_12, _lazy("HH:MM:SS.SS, e.g. 14:05:30"))
+_identifier_12 = _form(_IDENTIFIER_12, _lazy("an identifier of Latin letters, digits and signs"), 255)
+_short_identifier = _form(_SHORT_ID, _lazy("an identifier of Latin letters, digits and URI signs, at most 250"))
+_language = _form(_LANG, _lazy("a language code, e.g. ru or en-US"), 250)
+
+
 def _timespan(version: str) -> Callable[[str], str]:
     def check(value: str) -> str:
         try:
@@ -188,16 +196,9 @@ def _timespan(version: str) -> Callable[[str], str]:
     return check
 
 
-def _time_12(value: str) -> str:
-    if not _TIME_12.fullmatch(value):
-        raise _bad_format(value, _("HH:MM:SS.SS, e.g. 14:05:30"))
-    return value
-
-
 def _timestamp(value: str) -> str:
-    """time (second,10,0), RTE 4.1. Looser than scorm-again: a time zone is taken without fractional seconds
-    (ISO 8601 allows it; the RTE's nested brackets and scorm-again do not), and years run to 9999 as in scorm-again
-    (the RTE stops at 2038). Stricter: the date must exist (scorm-again takes 2026-02-30)."""
+    """time (second,10,0). Looser than scorm-again: a zone without fractional seconds (ISO 8601 allows it; the RTE's
+    brackets do not); years to 9999 as scorm-again (RTE: 2038). Stricter: the day must exist (it takes 2026-02-30)."""
     match = _TIMESTAMP.fullmatch(value)
     try:
         if match is None or int(match[1]) < 1970:
@@ -208,26 +209,11 @@ def _timestamp(value: str) -> str:
     return value
 
 
-def _identifier_12(value: str) -> str:
-    if not _IDENTIFIER_12.fullmatch(value):
-        if len(value) > 255:
-            raise _too_long(255, len(value))
-        raise _bad_format(value, _("an identifier of Latin letters, digits and signs"))
-    return value
-
-
 def _long_identifier(value: str) -> str:
-    """long_identifier_type (SPM 4000). scorm-again takes any text of 1-4000 characters; so do we (a URN's parts
-    are not checked), since content writes question texts here."""
+    """long_identifier_type (SPM 4000): any text of 1-4000 characters, as scorm-again (content writes texts here)."""
     if not value.strip():
         raise Refused(_("the identifier is empty"))
     return _text(4000)(value)
-
-
-def _short_identifier(value: str) -> str:
-    if not _SHORT_ID.fullmatch(value):
-        raise _bad_format(value, _("an identifier of Latin letters, digits and URI signs, at most 250"))
-    return value
 
 
 def _localized(limit: int) -> Callable[[str], str]:
@@ -245,82 +231,53 @@ def _localized(limit: int) -> Callable[[str], str]:
     return check
 
 
-def _language(value: str) -> str:
-    if not _LANG.fullmatch(value) or len(value) > 250:
-        raise _bad_format(value, _("a language code, e.g. ru or en-US"))
-    return value
+# --- 2004 interaction responses and correct response patterns, by type --------------------------------------------
+
+def _pair(item: str) -> None:  # matching: source[.]target
+    parts = item.split("[.]")
+    if len(parts) != 2:
+        raise Refused(item)
+    for part in parts:
+        _short_identifier(part)
 
 
-# --- interaction responses (2004, RTE 4.2.9.1 and 4.2.9.2) ----------------------------------------------------------
-
-def _parts(value: str, delimiter: str, most: int, expected: str) -> list[str]:
-    parts = value.split(delimiter)
-    if len(parts) > most:
-        raise _bad_format(value, expected)
-    return parts
+def _step(pattern: bool) -> Callable[[str], None]:  # performance: [name][.][answer], a pattern's may be min[:]max
+    def check(item: str) -> None:
+        name, _dot, answer = item.partition("[.]")
+        if not name and not answer:
+            raise Refused(item)
+        if name:
+            _short_identifier(name)
+        (_numeric_range if pattern and "[:]" in answer else _text(250))(answer)
+    return check
 
 
 def _response(kind: str, value: str, pattern: bool) -> None:
     """A learner response or (``pattern``) a correct response pattern of an interaction of type ``kind``."""
-    expected = {
-        "true-false": _("true or false"),
-        "choice": _("up to 36 identifiers separated by [,], each once"),
-        "fill-in": _("up to 10 texts separated by [,]"),
-        "long-fill-in": _("one text of up to 4000 characters"),
-        "matching": _("up to 36 pairs source[.]target separated by [,]"),
-        "performance": _("up to 250 steps name[.]answer separated by [,]"),
-        "sequencing": _("up to 36 identifiers separated by [,]"),
-        "likert": _("one identifier"),
-        "numeric": _("a number, or a range min[:]max") if pattern else _("a number"),
-        "other": _("a text of up to 4000 characters"),
+    # type -> (parts between [,] at most, the check of a part, each part once, what is expected)
+    most, check, unique, expected = {
+        "true-false": (1, _vocabulary(("true", "false")), False, _("true or false")),
+        # long identifiers, as scorm-again takes them (the RTE says short_identifier_type; tools write answer texts)
+        "choice": (36, _long_identifier, True, _("up to 36 identifiers separated by [,], each once")),
+        "fill-in": (10, _localized(250), False, _("up to 10 texts separated by [,]")),
+        "long-fill-in": (1, _localized(4000), False, _("one text of up to 4000 characters")),
+        "matching": (36, _pair, False, _("up to 36 pairs source[.]target separated by [,]")),
+        "performance": (250, _step(pattern), False, _("up to 250 steps name[.]answer separated by [,]")),
+        "sequencing": (36, _short_identifier, False, _("up to 36 identifiers separated by [,]")),
+        "likert": (1, _short_identifier, False, _("one identifier")),
+        "numeric": (1, _numeric_range if pattern else _decimal, False,
+                    _("a number, or a range min[:]max") if pattern else _("a number")),
+        "other": (1, _text(4000), False, _("a text of up to 4000 characters")),
     }[kind]
+    text = value
+    while pattern and kind in ("fill-in", "long-fill-in", "performance") and _MODIFIER.match(text):
+        text = text[_MODIFIER.match(text).end():]  # {case_matters=true}{order_matters=false} lead a pattern
     try:
-        if pattern and kind in ("fill-in", "long-fill-in", "performance"):
-            while _MODIFIER.match(value):  # {case_matters=true}{order_matters=false} lead a pattern
-                value = value[_MODIFIER.match(value).end():]
-        if kind == "true-false":
-            _vocabulary(("true", "false"))(value)
-        elif kind in ("choice", "sequencing"):
-            items = _parts(value, "[,]", 36, expected)
-            if value:
-                # choice: long identifiers, as scorm-again takes them (the RTE says short_identifier_type, but
-                # tools write answer texts here); sequencing: short identifiers, repeats allowed.
-                for item in items:
-                    (_long_identifier if kind == "choice" else _short_identifier)(item)
-                if kind == "choice" and len(set(items)) != len(items):
-                    raise _bad_format(value, expected)
-        elif kind == "fill-in":
-            for item in _parts(value, "[,]", 10, expected):
-                _localized(250)(item)
-        elif kind == "long-fill-in":
-            _localized(4000)(value)
-        elif kind == "matching":
-            for pair in _parts(value, "[,]", 36, expected):
-                source_target = pair.split("[.]")
-                if len(source_target) != 2:
-                    raise _bad_format(value, expected)
-                for item in source_target:
-                    _short_identifier(item)
-        elif kind == "performance":
-            for step in _parts(value, "[,]", 250, expected):
-                name, _dot, answer = step.partition("[.]")
-                if not name and not answer:
-                    raise _bad_format(value, expected)
-                if name:
-                    _short_identifier(name)
-                if pattern and "[:]" in answer:
-                    _numeric_range(answer)
-                else:
-                    _text(250)(answer)
-        elif kind == "likert":
-            _short_identifier(value)
-        elif kind == "numeric":
-            if pattern:
-                _numeric_range(value)
-            else:
-                _decimal(value)
-        else:
-            _text(4000)(value)
+        parts = text.split("[,]") if most > 1 else [text]
+        if len(parts) > most or (unique and len(set(parts)) != len(parts)):
+            raise Refused(text)
+        for part in parts:
+            check(part)
     except Refused:
         raise Refused(_("«%(value)s» is not a response for an interaction of type «%(type)s» (expected: "
                         "%(format)s)") % {"value": _shown(value), "type": kind, "format": expected}) from None
@@ -436,7 +393,7 @@ def check_commit(version: str, elements: Mapping[str, Any]) -> CheckedCommit:
     checked = CheckedCommit()
     table = _WRITABLE[VERSION_12 if is_12(version) else "2004"]
     read_only = _READ_ONLY_12 if is_12(version) else _READ_ONLY_2004
-    found: dict[int, dict[str, Any]] = {}  # interaction index -> its accepted fields
+    found: dict[int, list[tuple]] = {}  # interaction index -> its accepted (field, name, value, indices)
     for name, raw in elements.items():
         if not isinstance(name, str) or not name.startswith("cmi."):
             continue  # adl.nav.request and the like belong to the player, not to the data model
@@ -466,8 +423,7 @@ def check_commit(version: str, elements: Mapping[str, Any]) -> CheckedCommit:
             checked.errors.append(_message(name, str(refusal)))
             continue
         if shape.startswith("cmi.interactions.n."):
-            fields = found.setdefault(indices[0], {"names": {}})
-            fields["names"][shape[len("cmi.interactions.n."):]] = (name, value, indices)
+            found.setdefault(indices[0], []).append((shape[len("cmi.interactions.n."):], name, value, indices))
         else:
             checked.elements[name] = value
     _collect_interactions(version, found, checked)
@@ -475,26 +431,24 @@ def check_commit(version: str, elements: Mapping[str, Any]) -> CheckedCommit:
     return checked
 
 
-def _collect_interactions(version: str, found: dict[int, dict], checked: CheckedCommit) -> None:
+def _collect_interactions(version: str, found: dict[int, list[tuple]], checked: CheckedCommit) -> None:
     for index in sorted(found):
-        names = found[index]["names"]
-        identifier = names.get("id", ("", "", ()))[1]
-        if not identifier:
-            if any(value for _name, value, _indices in names.values()):
+        fields = {key: value for key, _name, value, _indices in found[index]}
+        if not fields.get("id"):
+            if any(value for key, value in fields.items()):
                 checked.errors.append(_("cmi.interactions.%(index)s: the interaction has no identifier "
                                         "(cmi.interactions.%(index)s.id) — its data were not saved.")
                                       % {"index": index})
             continue
-        kind = names.get("type", ("", "", ()))[1]
-        responses: list[tuple[int, str]] = []
-        objectives: list[tuple[int, str]] = []
-        for key, (name, value, indices) in list(names.items()):
+        kind = fields.get("type", "")
+        responses, objectives = [], []
+        for key, name, value, indices in found[index]:
             if not is_12(version) and kind and key in ("learner_response", "correct_responses.n.pattern") and value:
                 try:
                     _response(kind, value, pattern=key != "learner_response")
                 except Refused as refusal:
                     checked.errors.append(_message(name, str(refusal)))
-                    del names[key]
+                    fields[key] = ""
                     continue
             if key == "correct_responses.n.pattern":
                 responses.append((indices[1], value))
@@ -502,33 +456,24 @@ def _collect_interactions(version: str, found: dict[int, dict], checked: Checked
                 objectives.append((indices[1], value))
         if objectives:
             checked.interaction_objectives[index] = [value for _n, value in sorted(objectives)]
-
-        def get(key: str) -> str:
-            return names.get(key, ("", "", ()))[1]
-        result = get("result")
-        weighting, latency = get("weighting"), get("latency")
+        result, weighting, latency = fields.get("result", ""), fields.get("weighting"), fields.get("latency")
         checked.interactions.append({
-            "index": index, "id": identifier, "type": kind, "description": get("description"),
-            "learner_response": get("student_response" if is_12(version) else "learner_response"),
+            "index": index, "id": fields["id"], "type": kind, "description": fields.get("description", ""),
+            "learner_response": fields.get("student_response" if is_12(version) else "learner_response", ""),
             "correct_responses": [value for _n, value in sorted(responses)],
             # one vocabulary for reports: 1.2 says "wrong" where 2004 says "incorrect"
             "result": "incorrect" if result == "wrong" else result,
             "weighting": Decimal(weighting) if weighting else None,
             "latency_seconds": parse_time(version, latency) if latency else None,
-            "timestamp": get("time" if is_12(version) else "timestamp"),
+            "timestamp": fields.get("time" if is_12(version) else "timestamp", ""),
         })
 
 
 def _read_figures(version: str, checked: CheckedCommit) -> None:
     elements = checked.elements
     if is_12(version):
-        status = elements.get("cmi.core.lesson_status", "")
-        if status in ("passed", "failed"):
-            checked.completion_status, checked.success_status = "completed", status
-        elif status in ("completed", "incomplete", "not attempted"):
-            checked.completion_status = status
-        elif status == "browsed":
-            checked.completion_status = "incomplete"
+        checked.completion_status, checked.success_status = _STATUS_12_AS_2004.get(
+            elements.get("cmi.core.lesson_status", ""), ("unknown", "unknown"))
         prefix = "cmi.core."
     else:
         checked.completion_status = elements.get("cmi.completion_status") or "unknown"
@@ -549,12 +494,10 @@ def _read_figures(version: str, checked: CheckedCommit) -> None:
 
 def apply_thresholds(version: str, checked: CheckedCommit, *, mastery_score: str = "", completion_threshold: str = "",
                      scaled_passing_score: str = "", credit: bool = True) -> CheckedCommit:
-    """The LMS's part of the statuses, from the manifest's figures (``Sco`` entries of ``manifest.check_package``).
-
-    1.2 (RTE 3.4.2.2.3 cmi.core.lesson_status): with a mastery score, credit and a raw score, the LMS sets passed or
-    failed from the score. 2004 (RTE 4.2.4.1, 4.2.22.1): with a completion threshold and a progress measure, the
-    completion status is the comparison's; with a scaled passing score and a scaled score, so is the success
-    status, whatever the SCO said."""
+    """The LMS's part of the statuses, from the manifest's figures (``Sco`` entries of ``manifest.check_package``):
+    1.2, with a mastery score, credit and a raw score, passed or failed by the score (RTE, cmi.core.lesson_status);
+    2004, with a completion threshold and a progress measure, or a scaled passing score and a scaled score, the
+    comparison decides, whatever the SCO said (RTE, cmi.completion_status and cmi.success_status)."""
     if is_12(version):
         if mastery_score and credit and checked.score_raw is not None:
             checked.success_status = "passed" if checked.score_raw >= Decimal(mastery_score) else "failed"
@@ -569,22 +512,18 @@ def apply_thresholds(version: str, checked: CheckedCommit, *, mastery_score: str
     return checked
 
 
-# --- time --------------------------------------------------------------------------------------------------------
-
 def add_session_time(version: str, total_seconds: Decimal, session_time: str) -> Decimal:
     """The total after one more session (``session_time`` as the SCO gave it; checked by ``check_commit``)."""
     return total_seconds + parse_time(version, session_time)
 
 
 def parse_time(version: str, text: str) -> Decimal:
-    """Seconds (to the hundredth) in a 1.2 CMITimespan ``HHHH:MM:SS.SS`` or a 2004 timeinterval
-    ``P[nY][nM][nW][nD][T[nH][nM][nS]]``; ``ValueError`` for anything else. "" is no time (0).
+    """Seconds (to 0.01) in a 1.2 CMITimespan ``HHHH:MM:SS.SS`` or a 2004 timeinterval; ``ValueError`` otherwise.
 
-    1.2: hours of one to four digits (the RTE says two to four; scorm-again takes any number, and a SCO writing
-    "0:05:00" means five minutes), minutes and seconds under 60 (scorm-again does not check: "00:75:00" is a bug).
-    2004: weeks are taken (ISO 8601; scorm-again takes them too) and "P" or "PT" alone count as no time, since a
-    formatter that leaves out zero parts writes them and scorm-again passes them; a fraction only on the lowest part
-    present (ISO 8601), of any length (the RTE's precision is 0.01 s; the total is kept to that)."""
+    1.2: one to four hour digits (RTE: two to four; scorm-again: any), minutes and seconds under 60 (scorm-again
+    does not check; "00:75:00" is a bug). 2004: weeks taken (ISO 8601, and scorm-again); "P" or "PT" alone are no
+    time (a formatter leaving out zero parts writes them, scorm-again passes them); a fraction only on the last
+    part present (ISO 8601), of any length (the RTE's precision is 0.01 s, the result is kept to that)."""
     if text == "":
         return Decimal(0)
     if is_12(version):
@@ -609,10 +548,9 @@ def parse_time(version: str, text: str) -> Decimal:
 
 
 def total_time_text(version: str, seconds: Decimal) -> str:
-    """``cmi.core.total_time`` (1.2, ``HHHH:MM:SS.SS``) or ``cmi.total_time`` (2004, ``PT#H#M#S``).
-
-    The 1.2 form has four hour digits: a total over 9999:59:59.99 (416 days of study in one SCO) is given as that
-    ceiling, since SCOs read the field with the standard's pattern and would refuse a fifth digit."""
+    """``cmi.core.total_time`` (1.2, ``HHHH:MM:SS.SS``) or ``cmi.total_time`` (2004, ``PT#H#M#S``). The 1.2 form
+    has four hour digits: a total over 9999:59:59.99 (416 days in one SCO) is given as that ceiling, since SCOs
+    read it with the standard's pattern and would refuse a fifth digit."""
     centis = int(max(Decimal(seconds), Decimal(0)).quantize(CENT, ROUND_HALF_UP) * 100)
     hours, rest = divmod(centis, 360_000)
     minutes, rest = divmod(rest, 6_000)
@@ -625,8 +563,6 @@ def total_time_text(version: str, seconds: Decimal) -> str:
     return f"PT{hours}H{minutes}M{second_text}S"
 
 
-# --- launch ------------------------------------------------------------------------------------------------------
-
 def initial_elements(version: str, *, learner_id: str, learner_name: str, saved: Mapping[str, str],
                      total_seconds: Decimal, mode: str = "normal", credit: bool = True,
                      launch_data: str = "", mastery_score: str = "", completion_threshold: str = "",
@@ -635,41 +571,30 @@ def initial_elements(version: str, *, learner_id: str, learner_name: str, saved:
     four come from the manifest (``Sco`` entries: ``launch_data``, ``mastery_score``, ``completion_threshold``,
     ``scaled_passing_score``)."""
     resume = saved.get("cmi.core.exit" if is_12(version) else "cmi.exit", "") == "suspend"
+    entry = "resume" if resume else ("" if saved else "ab-initio")
+    credit_text = "credit" if credit else "no-credit"
     if is_12(version):
         data = {
-            "cmi.core.student_id": learner_id, "cmi.core.student_name": learner_name,
-            "cmi.core.lesson_mode": mode, "cmi.core.credit": "credit" if credit else "no-credit",
-            "cmi.core.entry": "resume" if resume else ("" if saved else "ab-initio"),
+            "cmi.core.student_id": learner_id, "cmi.core.student_name": learner_name, "cmi.core.lesson_mode": mode,
+            "cmi.core.credit": credit_text, "cmi.core.entry": entry,
             "cmi.core.lesson_location": saved.get("cmi.core.lesson_location", ""),
             "cmi.core.lesson_status": saved.get("cmi.core.lesson_status") or "not attempted",
             "cmi.core.total_time": total_time_text(version, total_seconds),
-            "cmi.suspend_data": saved.get("cmi.suspend_data", ""),
-            "cmi.launch_data": launch_data,
+            "cmi.suspend_data": saved.get("cmi.suspend_data", ""), "cmi.launch_data": launch_data,
         }
-        for part in ("raw", "min", "max"):
-            if saved.get(f"cmi.core.score.{part}"):
-                data[f"cmi.core.score.{part}"] = saved[f"cmi.core.score.{part}"]
-        if mastery_score:
-            data["cmi.student_data.mastery_score"] = mastery_score
-        return data
-    data = {
-        "cmi.learner_id": learner_id, "cmi.learner_name": learner_name, "cmi.mode": mode,
-        "cmi.credit": "credit" if credit else "no-credit",
-        "cmi.entry": "resume" if resume else ("" if saved else "ab-initio"),
-        "cmi.location": saved.get("cmi.location", ""),
-        "cmi.completion_status": saved.get("cmi.completion_status") or "unknown",
-        "cmi.success_status": saved.get("cmi.success_status") or "unknown",
-        "cmi.total_time": total_time_text(version, total_seconds),
-        "cmi.suspend_data": saved.get("cmi.suspend_data", ""),
-        "cmi.launch_data": launch_data,
-    }
-    for part in ("raw", "min", "max", "scaled"):
-        if saved.get(f"cmi.score.{part}"):
-            data[f"cmi.score.{part}"] = saved[f"cmi.score.{part}"]
-    if saved.get("cmi.progress_measure"):
-        data["cmi.progress_measure"] = saved["cmi.progress_measure"]
-    if completion_threshold:
-        data["cmi.completion_threshold"] = completion_threshold
-    if scaled_passing_score:
-        data["cmi.scaled_passing_score"] = scaled_passing_score
+        kept = [f"cmi.core.score.{part}" for part in ("raw", "min", "max")]
+        given = {"cmi.student_data.mastery_score": mastery_score}
+    else:
+        data = {
+            "cmi.learner_id": learner_id, "cmi.learner_name": learner_name, "cmi.mode": mode,
+            "cmi.credit": credit_text, "cmi.entry": entry, "cmi.location": saved.get("cmi.location", ""),
+            "cmi.completion_status": saved.get("cmi.completion_status") or "unknown",
+            "cmi.success_status": saved.get("cmi.success_status") or "unknown",
+            "cmi.total_time": total_time_text(version, total_seconds),
+            "cmi.suspend_data": saved.get("cmi.suspend_data", ""), "cmi.launch_data": launch_data,
+        }
+        kept = [f"cmi.score.{part}" for part in ("raw", "min", "max", "scaled")] + ["cmi.progress_measure"]
+        given = {"cmi.completion_threshold": completion_threshold, "cmi.scaled_passing_score": scaled_passing_score}
+    data.update({name: saved[name] for name in kept if saved.get(name)})  # only what was saved
+    data.update({name: value for name, value in given.items() if value})  # only what the manifest gives
     return data
