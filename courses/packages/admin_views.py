@@ -165,7 +165,7 @@ class ScormLessonReportView(SpreadsheetReportView):
         counts = reports.status_counts(self.object_list)
         context["rule_text"] = self.rule_text
         context["chart"] = bar_chart(
-            [(str(label), counts[status]) for status, label in reports.LESSON_STATUSES],
+            [(str(label), counts[status]) for status, label in reports.LESSON_STATUSES if counts[status]],
             title=gettext("Learners by status"), value_text=learners_text,
             column_titles=(gettext("Status"), gettext("Learners")), hidden_class="w-sr-only",
         ) if any(counts.values()) else ""

@@ -129,6 +129,7 @@ def test_one_row_per_learner_with_status_score_time_and_attempts(client, trainer
     assert "Урок засчитывается, когда результат достигает 70 %." in page
     assert "1 ч 05 мин" in page and "Не начат" in page and detail_url(lesson, learners["done"]) in page
     assert "Слушатели по состояниям" in page  # the chart with its hidden table
+    assert "Лучший результат, %" in page and "Затраченное время" in page and "Best score" not in page
 
 
 def test_last_activity_is_the_newest_attempt_in_kemerovo_time(client, trainer, lesson, learners):
@@ -207,7 +208,7 @@ def test_learner_detail_shows_attempts_scos_and_interactions(client, trainer, le
     page = response.content.decode()
     assert "Попытка 2" in page and "Попытка 1" in page and "Ответ слушателя" in page and "Вопрос 3" in page
     assert "23.11.2026 17:15:00" in page  # the interaction's time in Kemerovo
-    assert "урок засчитан" in page and "Место в уроке" in page
+    assert "урок засчитан" in page and "Место в уроке" in page and "Результат, %" in page and "Score" not in page
     nobody = client.get(detail_url(lesson, learners["nobody"]))
     assert nobody.status_code == 200 and "Слушатель ещё не открывал урок." in nobody.content.decode()
 
