@@ -197,6 +197,7 @@ def scorm_learner_report(request, lesson_id: int, user_id: int):
                 item.type_text = reports.interaction_type_word(item.type)
                 item.result_text = reports.interaction_result_word(item.result)
                 item.correct_text = reports.correct_responses_text(item.correct_responses)
+                item.response_text = reports.response_text(item.learner_response)
                 item.weighting_text = reports.score_number(item.weighting)
                 item.latency_text = (reports.duration_text(item.latency_seconds, with_seconds=True)
                                      if item.latency_seconds is not None else "")

@@ -26,7 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -246,10 +246,25 @@ def interaction_result_word(value: str) -> str:
     return str(INTERACTION_RESULTS.get(value, value))
 
 
+# SCORM 2004 joins the parts of a response with bracketed delimiters: «a[,]b» (a list), «1[.]a» (a pair in a
+# matching question), «5[:]10» (a numeric range). A trainer reads them better as ordinary punctuation.
+RESPONSE_DELIMITERS = (("[,]", ", "), ("[.]", " → "), ("[:]", "–"))
+
+
+def response_text(value: str) -> str:
+    for delimiter, shown in RESPONSE_DELIMITERS:
+        value = value.replace(delimiter, shown)
+    return value
+
+
 def correct_responses_text(patterns: list) -> str:
     """The stored correct-response patterns, one after another (a pattern may be kept as {"pattern": ...})."""
     parts = [item.get("pattern", "") if isinstance(item, dict) else str(item) for item in patterns or []]
-    return "; ".join(part for part in parts if part)
+    return "; ".join(response_text(part) for part in parts if part)
+
+
+def _number_text(value: Decimal | None) -> str:
+    return formats.number_format(score_number(value), use_l10n=True)  # «5,5» in Russian
 
 
 def interaction_time(value: str) -> datetime.datetime | str:
@@ -268,13 +283,13 @@ def sco_score_text(state: ScormScoState) -> str:
     raw, top, scaled = state.score_raw, state.score_max, state.score_scaled
     percent = None
     if scaled is not None:
-        percent = score_number(scaled * 100)
+        percent = _number_text(scaled * 100)
     elif raw is not None and top:
         low = state.score_min or 0
-        percent = score_number((raw - low) * 100 / (top - low)) if top > low else None
+        percent = _number_text((raw - low) * 100 / (top - low)) if top > low else None
     if raw is not None and top is not None:
-        text = gettext("%(raw)s of %(max)s") % {"raw": score_number(raw), "max": score_number(top)}
+        text = gettext("%(raw)s of %(max)s") % {"raw": _number_text(raw), "max": _number_text(top)}
         return f"{text} ({percent} %)" if percent is not None else text
     if percent is not None:
         return f"{percent} %"
-    return str(score_number(raw)) if raw is not None else ""
+    return _number_text(raw) if raw is not None else ""

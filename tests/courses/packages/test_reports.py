@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import Enrolment
-from courses.packages.reports import duration_text, interaction_time, sco_score_text
+from courses.packages.reports import correct_responses_text, duration_text, interaction_time, sco_score_text
 from lms.accounts.roles import Role
 from tests.factories import LibraryFactory, UserFactory
 from tests.factories import courses as pages
@@ -329,3 +329,10 @@ def test_interaction_times_and_sco_scores():
     state = scorm.ScormScoState(score_scaled=Decimal("0.75"))
     assert sco_score_text(state) == "75 %"
     assert sco_score_text(scorm.ScormScoState(score_raw=Decimal(8))) == "8"
+    half = scorm.ScormScoState(score_raw=Decimal("5.5"), score_min=Decimal(0), score_max=Decimal(10))
+    assert sco_score_text(half) == "5,5 из 10 (55 %)"  # a decimal comma, as Russian writes it
+
+
+def test_responses_read_without_scorm_delimiters():
+    assert correct_responses_text([{"pattern": "a[,]b[,]c"}, "1[.]a[,]2[.]b", "5[:]10"]) == (
+        "a, b, c; 1 → a, 2 → b; 5–10")
