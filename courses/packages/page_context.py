@@ -44,6 +44,15 @@ def _chosen(request, scos: list[dict], states: dict[str, ScormScoState]) -> int:
     return 0
 
 
+def _attempt_status(attempt: ScormAttempt | None, *, opened: bool) -> str | None:
+    """The attempt as the learner sees it: a SCO opened (now or before) means begun, even before its first commit."""
+    if attempt is None:
+        return None
+    if attempt.completion_status == ScormAttempt.Completion.NOT_ATTEMPTED and opened:
+        return ScormAttempt.Completion.INCOMPLETE
+    return attempt.completion_status
+
+
 def _current_cycle(attempts: list[ScormAttempt], enrolment) -> list[ScormAttempt]:
     start = getattr(enrolment, "cycle_started_at", None)
     return [a for a in attempts if start is None or a.started_at >= start]
@@ -82,6 +91,8 @@ def scorm_context(request, lesson: ScormLessonPage) -> dict:
         "sco_number": index + 1,
         "sco_title": toc[index]["title"] if toc else "",
         "attempt": current,
+        "attempt_status": _attempt_status(current, opened=launch is not None or any(
+            state.sessions for state in states.values())),
         "attempt_finished": current is not None and (current.satisfied_at is not None
                                                      or current.completion_status == "completed"
                                                      or current.success_status != "unknown"),

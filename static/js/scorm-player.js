@@ -99,6 +99,9 @@
     }
   });
 
+  if (frame.parentNode.hasAttribute("hidden")) {
+    frame.parentNode.removeAttribute("hidden");
+  }
   frame.src = config.launchUrl;
   frame.setAttribute("data-loaded", "1");
 }());
