@@ -15,7 +15,8 @@ class CoursesConfig(AppConfig):
 
         from . import receivers
         from .completion import register_progress_contribution
-        from .models import LessonPage
+        from .models import LessonPage, ScormLessonPage
+        from .packages.progress import scorm_progress
         from .quizzes import tasks as quiz_tasks  # noqa: F401 - registers its Celery task
         from .quizzes.progress import quiz_progress
 
@@ -28,6 +29,7 @@ class CoursesConfig(AppConfig):
         role_permissions_extend(Role.ADMINISTRATOR, package_permissions)
         role_permissions_extend(Role.TRAINER, package_permissions)
         register_progress_contribution("quiz", quiz_progress)
+        register_progress_contribution("scorm", scorm_progress)
         from .digest import digest_section_register
         from .recertification import digest_section
 
@@ -40,3 +42,7 @@ class CoursesConfig(AppConfig):
                                dispatch_uid="courses.recount_on_publish")
         page_unpublished.connect(receivers.on_lesson_published_or_unpublished, sender=LessonPage,
                                  dispatch_uid="courses.recount_on_unpublish")
+        page_published.connect(receivers.on_lesson_published_or_unpublished, sender=ScormLessonPage,
+                               dispatch_uid="courses.recount_on_scorm_publish")
+        page_unpublished.connect(receivers.on_lesson_published_or_unpublished, sender=ScormLessonPage,
+                                 dispatch_uid="courses.recount_on_scorm_unpublish")

@@ -35,3 +35,12 @@ def contributed_items(enrolment) -> Contribution:
         total.items.update(part.items)
         total.done |= part.done
     return total
+
+
+def contributed_done(enrolment, kind: str) -> set[int]:
+    """The page ids of one kind the person has done (the course page ticks them in its syllabus); empty when no
+    contribution of that kind is registered."""
+    contribution = _contributions.get(kind)
+    if contribution is None or enrolment is None:
+        return set()
+    return {pk for item_kind, pk in contribution(enrolment).done if item_kind == kind}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lms import content_cache
 
 from . import selectors, services
+from .completion import contributed_done
 from .models import CoursePage, Enrolment, LessonPage
 
 Status = Enrolment.Status
@@ -94,6 +95,8 @@ def course_context(request, course: CoursePage) -> dict:
     action = enrol_action(request.user, course, enrolment)
     studying = action in ("active", "completed")
     done = selectors.completed_lesson_ids(enrolment)
+    if enrolment is not None and any(getattr(item, "is_scorm", False) for item in ordered):
+        done |= contributed_done(enrolment, "scorm")  # SCORM lessons studied (one more query, only where they are)
     return {
         "syllabus": syllabus,
         # the same count as «урок N из M» on the lesson pages: lessons only; quizzes are counted apart

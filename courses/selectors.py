@@ -122,11 +122,12 @@ def course_syllabus(course: CoursePage) -> list[SyllabusModule]:
 
 
 def _course_syllabus(course: CoursePage) -> list[SyllabusModule]:
-    from .models import QuizPage
+    from .models import QuizPage, ScormLessonPage
 
     modules = {m.path: SyllabusModule(page=m) for m in CourseModulePage.objects.live().child_of(course)}
     items = list(LessonPage.objects.live().descendant_of(course).defer_streamfields())
     items += list(QuizPage.objects.live().descendant_of(course))
+    items += list(ScormLessonPage.objects.live().descendant_of(course).defer("intro"))
     direct_depth = course.depth + 1
     entries = sorted([*modules.items(), *((item.path, item) for item in items if item.depth == direct_depth)],
                      key=lambda pair: pair[0])
@@ -179,8 +180,9 @@ def lesson_navigation(request, lesson, course: CoursePage) -> LessonNavigation:
             course_url=course.get_url(request),
             previous=link(ordered[index - 1] if index > 0 else None),
             next=link(ordered[index + 1] if index + 1 < len(ordered) else None),
-            position=sum(1 for item in ordered[: index + 1] if isinstance(item, LessonPage)),
-            lesson_count=sum(1 for item in ordered if isinstance(item, LessonPage)),
+            # SCORM lessons are lessons too (is_quiz False)
+            position=sum(1 for item in ordered[: index + 1] if not getattr(item, "is_quiz", False)),
+            lesson_count=sum(1 for item in ordered if not getattr(item, "is_quiz", False)),
         )
 
     if getattr(request, "is_preview", False):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import external_views, views
+from .packages.urls import urlpatterns as scorm_urlpatterns
 from .quizzes.urls import urlpatterns as quiz_urlpatterns
 
 app_name = "courses"
@@ -13,5 +14,6 @@ urlpatterns = [
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("courses/<int:course_id>/withdraw/", views.withdraw, name="withdraw"),
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
+    *scorm_urlpatterns,  # courses:scorm_commit, courses:scorm_restart, courses:scorm_content
     *quiz_urlpatterns,  # quiz pages keep their names in this namespace (courses:quiz_start, courses:attempt, …)
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from lms.internships import selectors as internship_selectors
 from lms.internships.compliance import person_standing
@@ -59,11 +60,8 @@ def complete_lesson(request, lesson_id: int):
         messages.success(request, _("Lesson studied. You have completed the course!"))
     target = request.POST.get("next_url", "")
     next_page = None
-    if target.isdigit():
-        from .models import QuizPage
-
-        next_page = (LessonPage.objects.live().filter(pk=target).first()
-                     or QuizPage.objects.live().filter(pk=target).first())
+    if target.isdigit():  # the next item of the course: a lesson, a quiz or a SCORM lesson
+        next_page = Page.objects.live().descendant_of(enrolment.course).filter(pk=target).first()
     return redirect(next_page.url if next_page else enrolment.course.url)
 
 

@@ -90,6 +90,22 @@ class ScormLessonPage(CachedViewRestrictionsMixin, Page):
         verbose_name = _("SCORM lesson")
         verbose_name_plural = _("SCORM lessons")
 
+    def get_context(self, request, *args, **kwargs):
+        from .page_context import scorm_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(scorm_context(request, self))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from courses.page_context import lesson_serve
+
+        response = lesson_serve(request, self, super_serve=super().serve, args=args, kwargs=kwargs)
+        # The player frames the package's content, served from this site (courses/packages/views.py): the site's
+        # policy allows frames from its own origin on this page only.
+        response._csp_update = {"frame-src": ["'self'"]}
+        return response
+
     def clean(self):
         super().clean()
         if self.completion_mode == self.CompletionMode.SCORE and self.pass_score is None:
@@ -155,6 +171,10 @@ class ScormScoState(models.Model):
     location = models.CharField(max_length=1000, blank=True)
     suspend_data = models.TextField(blank=True)
     sessions = models.PositiveIntegerField(default=0)  # how many times the SCO was launched in this attempt
+    # The session_time already counted into total_seconds, per session (launch number -> seconds as a string).
+    # A SCO commits many times in one session, each time with the session's running time; only the growth is added,
+    # and two tabs (two sessions) committing in turn each keep their own count. The last few sessions are kept.
+    session_seconds = models.JSONField(default=dict)
     revision = models.PositiveIntegerField(default=0)  # commits saved
     updated_at = models.DateTimeField(default=timezone.now)
 
