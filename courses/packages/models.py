@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -116,15 +117,16 @@ class ScormAttempt(models.Model):
     """A learner's attempt at a SCORM lesson: the roll-up of its SCOs' states. A new attempt starts when the learner
     begins again after finishing, and on recertification (attempts of earlier cycles stay as history)."""
 
+    # Words of an attempt (попытка: feminine), apart from the same English words elsewhere in the catalogue.
     class Completion(models.TextChoices):
-        NOT_ATTEMPTED = "not attempted", _("Not started")
-        INCOMPLETE = "incomplete", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        NOT_ATTEMPTED = "not attempted", pgettext_lazy("scorm attempt", "not opened")
+        INCOMPLETE = "incomplete", pgettext_lazy("scorm attempt", "not finished")
+        COMPLETED = "completed", pgettext_lazy("scorm attempt", "finished")
 
     class Success(models.TextChoices):
-        UNKNOWN = "unknown", _("No result")
-        PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        UNKNOWN = "unknown", pgettext_lazy("scorm attempt", "no result")
+        PASSED = "passed", pgettext_lazy("scorm attempt", "passed")
+        FAILED = "failed", pgettext_lazy("scorm attempt", "not passed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE,
                              related_name="scorm_attempts")

@@ -130,7 +130,10 @@ def scorm_launch(*, user: User, lesson: ScormLessonPage, sco_index: int) -> Laun
     version = lesson.package.version
     elements = cmi.initial_elements(
         version, learner_id=str(user.pk), learner_name=learner_name(user), saved=state.data,
-        total_seconds=state.total_seconds, launch_data=_launch_data(sco))
+        total_seconds=state.total_seconds, launch_data=_launch_data(sco),
+        mastery_score=str(sco.get("mastery_score") or ""),
+        completion_threshold=str(sco.get("completion_threshold") or ""),
+        scaled_passing_score=str(sco.get("scaled_passing_score") or ""))
     return Launch(attempt=attempt, state=state, sco_index=sco_index, sco=sco, session=state.sessions,
                   version=version, elements=elements)
 
@@ -183,13 +186,19 @@ def _count_session_time(state: ScormScoState, session: int, seconds: Decimal) ->
         state.session_seconds = {k: counted[k] for k in kept}
 
 
-def _apply(state: ScormScoState, version: str, checked: cmi.CheckedCommit, session: int) -> None:
+def _apply(state: ScormScoState, version: str, checked: cmi.CheckedCommit, session: int, sco: dict) -> None:
     state.data = {**state.data, **checked.elements}
     completion_name, success_name = _status_names(version)
-    # A commit that does not carry a status leaves the saved one: statuses are never reset by omission.
-    if completion_name in checked.elements:
+    said = (checked.completion_status, checked.success_status)
+    # The manifest's mastery score, completion threshold or scaled passing score decide over what the SCO said.
+    cmi.apply_thresholds(version, checked, mastery_score=str(sco.get("mastery_score") or ""),
+                         completion_threshold=str(sco.get("completion_threshold") or ""),
+                         scaled_passing_score=str(sco.get("scaled_passing_score") or ""))
+    # A commit that does not carry a status leaves the saved one (statuses are never reset by omission), unless a
+    # threshold decided it from what was committed.
+    if completion_name in checked.elements or checked.completion_status != said[0]:
         state.completion_status = checked.completion_status
-    if success_name in checked.elements:
+    if success_name in checked.elements or checked.success_status != said[1]:
         state.success_status = checked.success_status
     for part in ("raw", "min", "max", "scaled"):
         value = getattr(checked, f"score_{part}")
@@ -301,7 +310,7 @@ def scorm_commit(*, user: User, lesson: ScormLessonPage, attempt_id: int, sco_in
         raise ScormRuntimeError(_("This part of the lesson was not opened properly. Reload the page."), status=409)
     version = lesson.package.version
     checked = cmi.check_commit(version, elements)
-    _apply(state, version, checked, session)
+    _apply(state, version, checked, session, sco)
     state.save(update_fields=["data", "completion_status", "success_status", "score_raw", "score_min", "score_max",
                               "score_scaled", "location", "suspend_data", "total_seconds", "session_seconds",
                               "revision", "updated_at"])

@@ -101,7 +101,7 @@ def test_session_time_is_counted_once_per_session(student, lesson):
     assert state.total_seconds == Decimal(30 + 60 + 15)
     assert ScormAttempt.objects.get().total_seconds == Decimal(105)
     third = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
-    assert third.elements["cmi.core.total_time"] == "0000:01:45.00"
+    assert third.elements["cmi.core.total_time"] == "0000:01:45"
 
 
 def test_a_commit_of_an_unknown_session_is_refused(student, lesson):
@@ -126,27 +126,51 @@ def test_foreign_and_stale_attempts_are_refused(student, lesson, course):
     assert ScormAttempt.objects.get(number=1).completion_status == "completed"
 
 
-def test_interactions_are_upserted_by_index(student, lesson, monkeypatch):
-    def check_with(interactions):
-        original = runtime.cmi.check_commit
-
-        def check(version, elements):
-            checked = original(version, elements)
-            checked.interactions = interactions
-            return checked
-        monkeypatch.setattr(runtime.cmi, "check_commit", check)
-
+def test_interactions_are_upserted_by_index(student, lesson):
     launch = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
-    check_with([{"index": 0, "id": "q1", "type": "choice", "learner_response": "a", "result": "wrong"},
-                {"index": 1, "id": "q2", "type": "true-false", "learner_response": "t", "result": "correct",
-                 "weighting": Decimal(2), "correct_responses": ["t"]}])
-    commit(launch, student, lesson, {})
-    check_with([{"index": 0, "id": "q1", "type": "choice", "learner_response": "b", "result": "correct"}])
-    commit(launch, student, lesson, {})
+    commit(launch, student, lesson, {
+        "cmi.interactions.0.id": "q1", "cmi.interactions.0.type": "choice",
+        "cmi.interactions.0.student_response": "a", "cmi.interactions.0.result": "wrong",
+        "cmi.interactions.1.id": "q2", "cmi.interactions.1.type": "true-false",
+        "cmi.interactions.1.student_response": "t", "cmi.interactions.1.result": "correct",
+        "cmi.interactions.1.weighting": "2", "cmi.interactions.1.correct_responses.0.pattern": "t"})
+    commit(launch, student, lesson, {
+        "cmi.interactions.0.id": "q1", "cmi.interactions.0.type": "choice",
+        "cmi.interactions.0.student_response": "b", "cmi.interactions.0.result": "correct"})
     rows = list(ScormInteraction.objects.order_by("index"))
     assert [(r.index, r.identifier, r.learner_response, r.result) for r in rows] == [
         (0, "q1", "b", "correct"), (1, "q2", "t", "correct")]
     assert rows[1].correct_responses == ["t"] and rows[1].weighting == Decimal(2)
+
+
+def test_a_refused_element_comes_back_and_the_rest_is_saved(student, lesson):
+    launch = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
+    result = commit(launch, student, lesson, {"cmi.suspend_data": "x" * 4097, "cmi.core.lesson_location": "p2"})
+    state = ScormScoState.objects.get()
+    assert state.location == "p2" and state.suspend_data == ""  # never cut: refused whole, the rest kept
+    assert len(result.errors) == 1 and "cmi.suspend_data" in result.errors[0] and "4096" in result.errors[0]
+
+
+def test_the_manifests_mastery_score_decides_passed_or_failed(student, course):
+    sco = {"identifier": "SCO-1", "title": "Тест", "launch": "index.html", "mastery_score": "80"}
+    lesson = scorm.scorm_lesson(course, package_row=scorm.package(scos=[sco]), completion_mode="passed")
+    launch = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
+    assert launch.elements["cmi.student_data.mastery_score"] == "80"
+    commit(launch, student, lesson, {"cmi.core.score.raw": "70", "cmi.core.lesson_status": "passed"})
+    assert ScormScoState.objects.get().success_status == "failed"  # the LMS's mastery score, not the SCO's word
+    commit(launch, student, lesson, {"cmi.core.score.raw": "85"})
+    attempt = ScormAttempt.objects.get()
+    assert attempt.success_status == "passed" and attempt.satisfied_at is not None
+
+
+def test_scorm_2004_session_time_adds_up(student, course):
+    lesson = scorm.scorm_lesson(course, package_row=scorm.package(version="2004 4th"))
+    first = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
+    commit(first, student, lesson, {"cmi.session_time": "PT1M30S", "cmi.exit": "suspend"})
+    second = runtime.scorm_launch(user=student, lesson=lesson, sco_index=0)
+    assert second.elements["cmi.entry"] == "resume"
+    commit(second, student, lesson, {"cmi.session_time": "PT2M", "cmi.completion_status": "completed"})
+    assert ScormAttempt.objects.get().total_seconds == Decimal(210)
 
 
 def multi_lesson(course, **fields):
@@ -257,18 +281,16 @@ def test_recertification_starts_a_new_cycle(student, course, lesson):
 
 
 def commit_queries(student, lesson, sco_index: int, interactions: int, monkeypatch) -> int:
-    original = runtime.cmi.check_commit
-
-    def check(version, elements):
-        checked = original(version, elements)
-        checked.interactions = [{"index": n, "id": f"q{n}", "type": "choice", "learner_response": "a",
-                                 "result": "correct"} for n in range(interactions)]
-        return checked
-    monkeypatch.setattr(runtime.cmi, "check_commit", check)
+    answers = {}
+    for n in range(interactions):
+        answers.update({f"cmi.interactions.{n}.id": f"q{n}", f"cmi.interactions.{n}.type": "choice",
+                        f"cmi.interactions.{n}.student_response": "a", f"cmi.interactions.{n}.result": "correct"})
     launch = runtime.scorm_launch(user=student, lesson=lesson, sco_index=sco_index)
     commit(launch, student, lesson, {"cmi.core.lesson_status": "incomplete"})  # warm: the content cache
     with CaptureQueriesContext(connection) as queries:
-        commit(launch, student, lesson, {"cmi.core.lesson_status": "incomplete", "cmi.core.lesson_location": "x"})
+        commit(launch, student, lesson, {"cmi.core.lesson_status": "incomplete", "cmi.core.lesson_location": "x",
+                                         **answers})
+    assert ScormInteraction.objects.filter(state__attempt=launch.attempt).count() == interactions
     return len(queries)
 
 
