@@ -44,8 +44,8 @@ LESSON_STATUSES = [(NOT_STARTED, pgettext_lazy("scorm lesson", "Not started")),
                    (IN_PROGRESS, pgettext_lazy("scorm lesson", "In progress")),
                    (STUDIED, pgettext_lazy("scorm lesson", "Studied"))]
 Success = ScormAttempt.Success
-RESULTS = [(Success.PASSED, Success.PASSED.label), (Success.FAILED, Success.FAILED.label),
-           (Success.UNKNOWN, Success.UNKNOWN.label)]
+# The lesson's result (урок: masculine); an attempt's own words are on the model.
+RESULTS = [(Success.PASSED, _("Passed")), (Success.FAILED, _("Failed")), (Success.UNKNOWN, _("No result"))]
 
 
 # --- Which lessons --------------------------------------------------------------------------------------------------
