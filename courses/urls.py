@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import external_views, views
+from .packages.h5p.urls import urlpatterns as h5p_urlpatterns
 from .quizzes.urls import urlpatterns as quiz_urlpatterns
 
 app_name = "courses"
@@ -13,5 +14,6 @@ urlpatterns = [
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("courses/<int:course_id>/withdraw/", views.withdraw, name="withdraw"),
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
+    *h5p_urlpatterns,  # the H5P player's files and xAPI statements (courses/packages/h5p/)
     *quiz_urlpatterns,  # quiz pages keep their names in this namespace (courses:quiz_start, courses:attempt, …)
 ]
