@@ -102,7 +102,7 @@ def lessons_using(content: H5PContent) -> list[LessonPage]:
     """Lessons whose body (published or the latest draft) plays ``content``. Reads every lesson's body: only
     deleting needs it, and that is rare."""
     using = []
-    for lesson in LessonPage.objects.only("pk", "title", "body").select_related("latest_revision"):
+    for lesson in LessonPage.objects.only("pk", "title", "body", "latest_revision").select_related("latest_revision"):
         bodies = [lesson.body.raw_data]
         revision = lesson.latest_revision
         if revision is not None and isinstance(revision.content, dict):
