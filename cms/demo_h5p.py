@@ -65,7 +65,7 @@ H5P.KuzbassQuiz = (function (EventDispatcher) {
       fieldset.appendChild(element("p", "kq-explanation"));
       form.appendChild(fieldset);
     });
-    var button = element("button", "kq-check", labels.check);
+    var button = element("button", "kq-check button", labels.check);
     button.type = "submit";
     var feedback = element("p", "kq-feedback");
     feedback.setAttribute("role", "status");
@@ -111,7 +111,7 @@ CONTENT = {
         {"text": "Повторная ссылка может быть сокращённой, если описание уже приводилось.", "correct": True,
          "explanation": "Повторную ссылку сокращают, сохраняя сведения для поиска документа."},
     ],
-    "labels": {"yes": "Верно", "no": "Неверно", "check": "Проверить", "right": "Верно.", "wrong": "Неверно.",
+    "labels": {"yes": "Верно", "no": "Неверно", "check": "Проверить", "right": "Правильно.", "wrong": "Ошибка.",
                "answerAll": "Ответьте на все утверждения.", "result": "Правильных ответов: :score из :total."},
 }
 

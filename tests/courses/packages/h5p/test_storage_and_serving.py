@@ -116,3 +116,11 @@ def test_a_lesson_with_an_h5p_block_keeps_its_other_blocks(h5p_course, quiz_cont
     assert 'data-h5p-path="/learning/h5p/%d/%d/"' % (lesson.pk, quiz_content.pk) in page
     assert "нужен JavaScript" in page
     assert "Отметить как изученный" in page or "Урок изучен" in page  # an optional task does not hold the lesson
+
+
+def test_a_lesson_without_h5p_loads_no_player(client, h5p_course, studying):
+    lesson = pages.lesson(h5p_course)
+    client.force_login(studying.user)
+    page = client.get(lesson.url).content.decode()
+    assert "h5p-standalone" not in page and "h5p-lesson.js" not in page  # the page keeps its weight budget
+    assert "Отметить как изученный" in page
