@@ -25,7 +25,8 @@ def lesson_h5p_blocks(lesson) -> list[H5PBlockRef]:
     """The lesson's H5P blocks in body order, read from the stored JSON (no query: the chosen content is not
     loaded)."""
     found = []
-    for child in getattr(lesson.body, "raw_data", None) or []:
+    body = getattr(lesson, "body", None)  # the lesson page's context serves quiz pages too: they have no body
+    for child in getattr(body, "raw_data", None) or []:
         if child.get("type") != BLOCK_TYPE:
             continue
         value = child.get("value") or {}

@@ -55,6 +55,17 @@ def _unpack(archive: zipfile.ZipFile, prefix: str, written: list[str]) -> None:
             raise ArchiveRefused(_("The storage folder %(folder)s is not empty. Try again.") % {"folder": prefix})
 
 
+def _clear_debris(prefix: str) -> None:
+    """Files already under the folder of a row created just now belong to nothing: a rolled-back upload whose
+    clean-up failed, or (SQLite reuses the ids of rolled-back rows) an upload rolled back with its transaction.
+    PostgreSQL never gives an id twice, and no committed row can hold this id, so removing them is safe."""
+    leftovers = _stored_names(prefix)
+    if leftovers:
+        logger.warning("removing %d leftover files under %s before storing H5P content", len(leftovers), prefix)
+        for name in leftovers:
+            default_storage.delete(name)
+
+
 @transaction.atomic
 def h5p_content_store(*, upload: BinaryIO, actor: User | None, title: str = "") -> H5PContent:
     """Check ``upload`` (an ``.h5p`` file object), then store its row and unpack its files under ``h5p/<id>/``.
@@ -78,6 +89,7 @@ def h5p_content_store(*, upload: BinaryIO, actor: User | None, title: str = "") 
                 uploaded_by=actor)
             content.storage_prefix = f"{STORAGE_ROOT}/{content.pk}/"
             content.save(update_fields=["storage_prefix"])
+            _clear_debris(content.storage_prefix)
             upload.seek(0)
             with open_archive(upload) as archive:
                 _unpack(archive, content.storage_prefix, written)

@@ -124,3 +124,16 @@ def test_a_lesson_without_h5p_loads_no_player(client, h5p_course, studying):
     page = client.get(lesson.url).content.decode()
     assert "h5p-standalone" not in page and "h5p-lesson.js" not in page  # the page keeps its weight budget
     assert "Отметить как изученный" in page
+
+
+def test_leftovers_of_a_rolled_back_upload_do_not_block_the_next(media, administrator):
+    """SQLite gives the id of a rolled-back row again: files left under its folder are not the new content's."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        h5p_content_store(upload=h5p_upload(hb.quiz_h5p()), actor=administrator)
+        raise RuntimeError("the surrounding work failed")
+    content = h5p_content_store(upload=h5p_upload(hb.quiz_h5p(**{"content/notes.txt": "Новое"})), actor=administrator)
+    stored = sorted(str(path.relative_to(media / content.storage_prefix))
+                    for path in (media / content.storage_prefix).rglob("*") if path.is_file())
+    assert "content/notes.txt" in stored and len(stored) == 6
