@@ -15,6 +15,7 @@ from lms.libraries.services import library_directory_seed
 
 from .demo_courses import demo_courses_seed
 from .demo_external import external_training_demo_seed
+from .demo_h5p import h5p_demo_seed
 from .demo_recertification import recertification_demo_seed
 from .models import HomePage, SiteSettings, StandardPage
 
@@ -178,5 +179,6 @@ def demo_seed() -> DemoResult:
     changed += rating_demo_seed(password=DEMO_PASSWORD)
     changed += compliance_demo_seed()  # after courses and internships: it completes the course for those done with
     #                                    the internship
+    changed += h5p_demo_seed()  # after the demo learners' progress: the new lesson leaves their stages as described
     logins = [(p.email, DEMO_PASSWORD, Role(p.role).label) for p in DEMO_PEOPLE]
     return DemoResult(logins=logins, changed=changed)

@@ -28,6 +28,14 @@ class CoursesConfig(AppConfig):
         package_permissions = [f"courses.{action}_scormpackage" for action in ("add", "change", "delete", "view")]
         role_permissions_extend(Role.ADMINISTRATOR, package_permissions)
         role_permissions_extend(Role.TRAINER, package_permissions)
+        # H5P content likewise; its tasks gate the lessons that play them (courses/packages/h5p/progress.py).
+        h5p_permissions = [f"courses.{action}_h5pcontent" for action in ("add", "change", "delete", "view")]
+        role_permissions_extend(Role.ADMINISTRATOR, h5p_permissions)
+        role_permissions_extend(Role.TRAINER, h5p_permissions)
+        from .completion import register_lesson_requirement
+        from .packages.h5p.progress import h5p_lesson_requirement
+
+        register_lesson_requirement("h5p", h5p_lesson_requirement)
         register_progress_contribution("quiz", quiz_progress)
         register_progress_contribution("scorm", scorm_progress)
         from .digest import digest_section_register

@@ -8,6 +8,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
 from . import table_editor  # noqa: F401 - the table editor's menu in Russian
+from .packages.h5p.blocks import H5PBlock
 
 SIMPLE_RICH_TEXT = ["bold", "italic", "link", "ul", "ol"]
 
@@ -106,3 +107,4 @@ class LessonBodyBlock(BaseBodyBlock):
     document = DocumentBlock()
     table = TableBlock(label=_("Table"), template="blocks/table.html")
     accordion = AccordionBlock()
+    h5p = H5PBlock()  # courses/packages/h5p/: the player, its statements and the lesson's completion

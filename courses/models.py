@@ -422,3 +422,7 @@ from .packages.models import (  # noqa: E402
 )
 
 __all__ += ["ScormAttempt", "ScormInteraction", "ScormLessonPage", "ScormPackage", "ScormScoState"]
+
+from .packages.h5p.models import H5PContent, H5PResult, XAPIStatement  # noqa: E402
+
+__all__ += ["H5PContent", "H5PResult", "XAPIStatement"]

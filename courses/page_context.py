@@ -21,6 +21,7 @@ from lms import content_cache
 
 from . import selectors, services
 from .completion import contributed_done
+from .completion import lesson_requirements
 from .models import CoursePage, Enrolment, LessonPage
 
 Status = Enrolment.Status
@@ -150,11 +151,15 @@ def lesson_context(request, lesson: LessonPage) -> dict:
     course = extra.get("course") or selectors.lesson_course(lesson)
     enrolment = extra.get("enrolment")
     navigation = selectors.lesson_navigation(request, lesson, course)
+    is_done = lesson.pk in selectors.completed_lesson_ids(enrolment)
     return {
         "course": course,
         "course_url": navigation.course_url,
         "enrolment": enrolment,
-        "is_done": lesson.pk in selectors.completed_lesson_ids(enrolment),
+        "is_done": is_done,
+        # what the lesson's body asks before it counts as studied (its required H5P tasks: courses.completion)
+        "unmet_requirements": [] if is_done or enrolment is None else [
+            requirement for requirement in lesson_requirements(lesson, enrolment) if not requirement.met],
         "previous_lesson": navigation.previous,  # PageLink: pk, title, url
         "next_lesson": navigation.next,
         "position": navigation.position,

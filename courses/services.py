@@ -15,7 +15,7 @@ from wagtail.models import GroupPagePermission
 from lms.accounts.models import User
 from lms.dates import valid_until_for
 
-from .completion import contributed_items
+from .completion import contributed_items, lesson_requirements
 from .models import (
     AssignmentRule,
     CoursePage,
@@ -344,9 +344,15 @@ def _enrolment_for_study(user: User, course: CoursePage) -> Enrolment:
 
 @transaction.atomic
 def lesson_complete(*, user: User, lesson: LessonPage) -> Enrolment:
-    """Mark a lesson studied (idempotent) and move the course's progress and completion on."""
+    """Mark a lesson studied (idempotent) and move the course's progress and completion on. Refused while a
+    requirement of the lesson's body is unmet (its required H5P tasks)."""
     enrolment = _enrolment_for_study(user, course_for_lesson(lesson))
     now = timezone.now()
+    # What the lesson's body asks first (its required H5P tasks: courses.completion); a lesson already studied
+    # stays studied.
+    unmet = [requirement for requirement in lesson_requirements(lesson, enrolment) if not requirement.met]
+    if unmet and not LessonCompletion.objects.filter(enrolment=enrolment, lesson=lesson).exists():
+        raise EnrolmentError(unmet[0].message)
     LessonCompletion.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     enrolment.last_lesson, enrolment.last_activity_at = lesson, now
     enrolment.save(update_fields=["last_lesson", "last_activity_at"])

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import external_views, views
 from .packages.urls import urlpatterns as scorm_urlpatterns
+from .packages.h5p.urls import urlpatterns as h5p_urlpatterns
 from .quizzes.urls import urlpatterns as quiz_urlpatterns
 
 app_name = "courses"
@@ -15,5 +16,6 @@ urlpatterns = [
     path("courses/<int:course_id>/withdraw/", views.withdraw, name="withdraw"),
     path("lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
     *scorm_urlpatterns,  # courses:scorm_commit, courses:scorm_restart, courses:scorm_content
+    *h5p_urlpatterns,  # the H5P player's files and xAPI statements (courses/packages/h5p/)
     *quiz_urlpatterns,  # quiz pages keep their names in this namespace (courses:quiz_start, courses:attempt, …)
 ]

@@ -157,6 +157,7 @@ def learners_report_menu_item():
 # The quizzes' screens, reports and menu items (Wagtail looks for hooks in the apps' own wagtail_hooks modules only).
 from .quizzes import wagtail_hooks as quiz_wagtail_hooks  # noqa: E402,F401
 from .packages import wagtail_hooks as package_wagtail_hooks  # noqa: E402,F401
+from .packages.h5p import wagtail_hooks as h5p_wagtail_hooks  # noqa: E402,F401
 
 
 @hooks.register("insert_global_admin_css")
