@@ -11,13 +11,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import NGINX_PORT, PYTHON, ROOT, VENV_BIN, die, say
+from common import LOCUST, NGINX_PORT, PYTHON, ROOT, VENV_BIN, die, say
 
 PROCESSES: list[tuple[str, subprocess.Popen]] = []
 
 
 def ensure_tools() -> str:
-    if not (VENV_BIN / "locust").exists():
+    if LOCUST != VENV_BIN / "locust" and not LOCUST.exists():
+        die(f"LMS_LOCUST={LOCUST}: no such file.")
+    if not LOCUST.exists():
         say("locust is missing: pip install locust into .venv")
         subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "locust>=2.30"], check=True)
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
