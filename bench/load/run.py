@@ -3,6 +3,7 @@
     .venv/bin/python bench/load/run.py --scenario journey   --users 1000 --spawn-rate 10 --duration 5m
     .venv/bin/python bench/load/run.py --scenario quiz-rush --users 300
     .venv/bin/python bench/load/run.py --scenario journey   --users 1000 --instances 2 --celery-workers 2
+    LMS_LOCUST=/path/to/venv/bin/locust .venv/bin/python bench/load/run.py ...   (locust kept out of .venv)
 
 Options (defaults in brackets):
     --scenario journey|quiz-rush   the learner's journey [journey], or N learners starting one quiz within a window
@@ -32,8 +33,9 @@ What it does, and undoes on exit (also on an error or Ctrl-C):
  2. CREATE DATABASE <copy> TEMPLATE <template> (after dropping the old copy), `migrate` on the copy, and picks the
     learners from the copy (SQL): each simulated learner is a distinct load account with an active enrolment, a
     lesson not yet studied, a quiz with attempts left, an open internship session it may book, and a real
-    certificate code to verify. quiz-rush takes the course with most enrolled learners who have not tried its quiz
-    (and enrols more through SQL into the copy only if there are too few).
+    certificate code to verify; with --scorm-users, other accounts, each enrolled (active) in a course with a SCORM
+    lesson, spread over those lessons. quiz-rush takes the course with most enrolled learners who have not tried
+    its quiz (and enrols more through SQL into the copy only if there are too few).
  3. collectstatic into a temporary STATIC_ROOT; empties the bench Redis databases (10 cache, 11 broker).
  4. starts Celery worker(s), gunicorn instance(s) on ports 8101, 8102, and nginx on 127.0.0.1:8088 in front
     (X-Forwarded-For, Host, /static/ from the collected files), all in their own process groups.
