@@ -19,7 +19,11 @@ from django.core.files.storage import FileSystemStorage
 
 # URL folder under static/ -> (folder in node_modules, files or folders under it to serve)
 VENDORED = {
-    "vendor/scorm-again": ("scorm-again/dist", ["scorm-again.min.js", "scorm12.min.js", "scorm2004.min.js"]),
+    # The source maps too: each minified file names its map, and the production static storage (whitenoise's
+    # manifest) refuses to collect a file whose reference it cannot find. Only browser tools download them.
+    "vendor/scorm-again": ("scorm-again/dist", ["scorm-again.min.js", "scorm12.min.js", "scorm2004.min.js",
+                                                "scorm-again.min.js.map", "scorm12.min.js.map",
+                                                "scorm2004.min.js.map"]),
     "vendor/h5p-standalone": ("h5p-standalone/dist", ["main.bundle.js", "frame.bundle.js", "styles", "fonts",
                                                       "images"]),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -11,6 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = VENV_BIN / "python"
+# LMS_LOCUST: a locust installed elsewhere (its own virtualenv), so that the project's .venv, which others share,
+# is not changed; the locustfile needs locust only, not Django.
+LOCUST = Path(os.environ.get("LMS_LOCUST") or VENV_BIN / "locust")
 RESULTS = ROOT / "bench" / "results"
 NGINX_PORT = 8088
 FIRST_APP_PORT = 8101

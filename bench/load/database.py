@@ -53,5 +53,6 @@ def dataset_sizes(conn) -> dict[str, int]:
         "lesson completions": "courses_lessoncompletion", "quiz attempts": "courses_attempt",
         "internship sessions": "internships_session", "bookings": "internships_booking",
         "certificates": "certificates_certificate", "pages": "wagtailcore_page",
+        "SCORM lessons": "courses_scormlessonpage", "SCORM attempts": "courses_scormattempt",
     }
     return {label: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for label, table in tables.items()}

@@ -1,4 +1,5 @@
-"""Who takes part, read from the copy with SQL: distinct learner accounts, each with what it will do."""
+"""Who takes part, read from the copy with SQL: distinct learner accounts, each with what it will do; the SCORM
+learners who study beside the journey are accounts of their own (no journey uses them)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ def pick_learners(conn, args, domain: str, rng: random.Random, seconds_ahead: in
 
     if args.scenario == "quiz-rush":
         return pick_rush(conn, args, courses, people, enrolments, attempts, quiz_free, rng, url(catalogue[0]))
+    scorm = pick_scorm(conn, args, course_of, url, people, enrolments, rng)
+    for account in scorm["accounts"]:  # the SCORM learners are nobody's journey
+        people.pop(account["user_id"])
 
     busy: dict[int, list] = {}
     for user, topic, start, end, day_start, day_end, status in conn.execute(
@@ -114,7 +118,43 @@ def pick_learners(conn, args, domain: str, rng: random.Random, seconds_ahead: in
         accounts.append({"email": email, "course_url": course["url"], "lesson_id": lesson[0],
                          "lesson_url": lesson[1], "quiz_id": course["quiz"]["id"], "quiz_url": course["quiz"]["url"],
                          "session_id": session[0], "certificate_code": code, "certificate_number": number})
-    return {"catalogue_url": url(catalogue[0]), "accounts": accounts, "eligible": len(accounts)}
+    return {"catalogue_url": url(catalogue[0]), "accounts": accounts, "eligible": len(accounts), "scorm": scorm}
+
+
+def pick_scorm(conn, args, course_of, url, people, enrolments, rng) -> dict:
+    """`args.scorm_users` learners, each with an active enrolment in a course that has a SCORM lesson, and that
+    lesson. Learners are spread over the lessons in turn, so every SCORM lesson has about as many."""
+    lessons: dict[int, list] = {}
+    for pk, path, url_path in conn.execute("SELECT p.id, p.path, p.url_path FROM wagtailcore_page p JOIN "
+                                           "courses_scormlessonpage s ON s.page_ptr_id = p.id WHERE p.live "
+                                           "ORDER BY p.path"):
+        if (course := course_of(path)) is not None:
+            lessons.setdefault(course, []).append({"lesson_id": pk, "lesson_url": url(url_path)})
+    wanted = getattr(args, "scorm_users", 0) or 0
+    if not wanted:
+        return {"users": 0, "accounts": [], "lessons": len(lessons), "eligible": 0}
+    if not lessons:
+        die("The dataset has no SCORM lesson: build it again with this version of `seed_load`.")
+    by_course: dict[int, list[int]] = {course: [] for course in lessons}
+    for user in sorted(people):
+        for _, course, status in enrolments.get(user, []):
+            if status == "active" and course in by_course:
+                by_course[course].append(user)
+    for users in by_course.values():
+        rng.shuffle(users)
+    eligible = len({user for users in by_course.values() for user in users})
+    chosen: dict[int, dict] = {}
+    queues = [(course, iter(users)) for course, users in sorted(by_course.items())]
+    while len(chosen) < wanted and queues:
+        course, queue = queues.pop(0)
+        for user in queue:
+            if user not in chosen:
+                chosen[user] = {"user_id": user, "email": people[user], **lessons[course][0]}
+                queues.append((course, queue))
+                break
+    if len(chosen) < wanted:
+        die(f"Only {len(chosen)} learners are enrolled in a course with a SCORM lesson; {wanted} were asked for.")
+    return {"users": wanted, "accounts": list(chosen.values()), "lessons": len(lessons), "eligible": eligible}
 
 
 def pick_rush(conn, args, courses, people, enrolments, attempts, quiz_free, rng, catalogue_url) -> dict:

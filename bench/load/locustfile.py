@@ -9,6 +9,9 @@ journey (one simulated learner = one real load account at a time, a fresh accoun
     internships -> session -> request a seat -> my bookings -> certificate verification -> log out,
     with a think time (7.5-15 s by default) after every request: 1,000 learners make about 80-90 requests/s.
 
+SCORM learners (beside the journey, `--scorm-users`): each logs in once, opens a SCORM lesson's player page and
+    commits every 30 s, closing and reopening the lesson now and then (ScormLearner below).
+
 quiz-rush: every learner logs in and opens the quiz page first (not part of the rush); when all are ready,
     each starts the same quiz at a random moment within the window (10 s): start, attempt page, save one answer.
 
@@ -35,6 +38,7 @@ from geventhttpclient import connectionpool
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
+from scorm_commits import commit_problem, grow_suspend, scorm_config, scorm_time
 
 DATA = json.loads(open(os.environ["LMS_LOAD_DATA"], encoding="utf-8").read())
 OUT = os.environ.get("LMS_LOAD_OUT", "")
@@ -188,11 +192,12 @@ class LearnerBase(FastHttpUser):
 
     # --- one request, checked ---------------------------------------------------------------------------------
     def call(self, method, path, name, *, data=None, expect=200, location=None, not_location=None,
-             contains=None, logged_in=None):
-        """Send one request without following redirects, and check it. Returns the response or raises Failed."""
-        headers = {}
+             contains=None, logged_in=None, check=None, headers=None, referer=None):
+        """Send one request without following redirects, and check it. Returns the response or raises Failed.
+        `check(text)` may name one more problem of a 200 answer (or return None)."""
+        headers = dict(headers or {})
         if data is not None:
-            headers["Referer"] = self.host.rstrip("/") + path
+            headers["Referer"] = self.host.rstrip("/") + (referer or path)
         with self.client.request(method, path, name=name, data=data, headers=headers, catch_response=True,
                                  allow_redirects=False) as response:
             problem = None
@@ -211,6 +216,8 @@ class LearnerBase(FastHttpUser):
                 problem = "not logged in"
             elif logged_in is False and LOGGED_IN_MARK in text:
                 problem = "still logged in"
+            elif check is not None:
+                problem = check(text)
             if problem:
                 response.failure(problem)
                 raise Failed(problem)
@@ -389,4 +396,95 @@ class RushLearner(LearnerBase):
             gevent.sleep(3600)
 
 
-# run.py picks the class through LOCUST_USER_CLASSES on the command line; both are defined here.
+# --- SCORM learners beside the journey --------------------------------------------------------------------------
+
+SCORM = DATA.get("scorm") or {}
+_scorm_accounts = iter(SCORM.get("accounts", []))
+class ScormLearner(LearnerBase):
+    """A learner in a SCORM lesson (a course's SCORM 1.2 lesson) beside the journey: logs in once, opens the player
+    page, and the SCO commits every 30 s (as the player's autocommit does) what it has: a lesson location, a growing
+    suspend_data (to about 4,000 characters), the session's running time, and now and then one more interaction;
+    like scorm-again, every commit sends the whole data model, so the session's interactions travel with every
+    later commit. After a few minutes the learner closes the lesson (exit = suspend), pauses and opens it again: the
+    player page must give back where the learner stopped. Runs until the test ends."""
+
+    fixed_count = SCORM.get("users", 0)  # the journey learners are the rest of locust's -u
+    wait_time = between(0, 0)
+
+    def on_start(self):
+        super().on_start()
+        self.account = next(_scorm_accounts, None)
+        self.saved = None  # (lesson_location, suspend_data) of the last accepted commit
+        self.suspend = ""
+        self.slide = 0
+        self.logged_in = False
+
+    @task
+    def study(self):
+        a = self.account
+        if a is None:
+            raise StopUser()
+        try:
+            if not self.logged_in:
+                self.client.cookiejar.clear()
+                self.log_in("S0")
+                self.logged_in = True
+                self.think()
+            self.session(a)
+        except Failed:
+            self.logged_in = False  # start again from the log-in, after a pause
+            self.saved = None  # a commit that failed may have been saved or not: no resume check next time
+        self.think()
+
+    def resumed(self, config) -> str | None:
+        if config is None or not config.get("commitUrl"):
+            return "no player settings (scorm-config) with a commit address"
+        if self.saved is not None:
+            elements = config.get("elements") or {}
+            got = (elements.get("cmi.core.lesson_location"), elements.get("cmi.suspend_data"))
+            if got != self.saved or elements.get("cmi.core.entry") != "resume":
+                return "not resumed: the saved location or suspend_data did not come back"
+        return None
+
+    def session(self, a):
+        page = self.call("GET", a["lesson_url"], "S1 scorm: player page", logged_in=True,
+                         contains='id="scorm-config"', check=lambda text: self.resumed(scorm_config(text))).page
+        config = scorm_config(page)
+        elements = dict(config["elements"])
+        self.suspend = elements.get("cmi.suspend_data", "")
+        launched = time.monotonic()
+        commit_every = SCORM.get("commit_every", 30)
+        interactions = 0
+        commits = random.randint(6, 16)  # a sitting of 3-8 minutes
+        gevent.sleep(random.uniform(2, commit_every))  # the SCO loads; the first commit comes within the period
+        for number in range(1, commits + 1):
+            self.slide += 1
+            grow = random.randint(150, 400)
+            self.suspend = grow_suspend(self.suspend, grow)
+            elements.update({"cmi.core.lesson_location": f"slide-{self.slide}",
+                             "cmi.core.lesson_status": "incomplete", "cmi.suspend_data": self.suspend,
+                             "cmi.core.session_time": scorm_time(time.monotonic() - launched),
+                             "cmi.core.exit": "suspend" if number == commits else ""})
+            if random.random() < 0.3:  # one more question answered
+                n = interactions
+                elements.update({f"cmi.interactions.{n}.id": f"vopros-{self.slide}",
+                                 f"cmi.interactions.{n}.type": "choice",
+                                 f"cmi.interactions.{n}.student_response": random.choice("abcd"),
+                                 f"cmi.interactions.{n}.result": random.choice(["correct", "wrong"]),
+                                 f"cmi.interactions.{n}.weighting": "1",
+                                 f"cmi.interactions.{n}.time": time.strftime("%H:%M:%S")})
+                interactions += 1
+            body = json.dumps({"csrf": config["csrf"], "attempt": config["attempt"], "sco": config["sco"],
+                               "session": config["session"], "elements": elements}, ensure_ascii=False)
+            # The server does one more statement (the interactions' upsert) when a commit carries interactions,
+            # whatever their number: the two kinds are counted apart, so each shows its own fixed count.
+            name = "S2 scorm: commit + interactions (POST)" if interactions else "S2 scorm: commit (POST)"
+            self.call("POST", config["commitUrl"], name, data=body.encode("utf-8"), referer=a["lesson_url"],
+                      headers={"Content-Type": "application/json", "X-CSRFToken": config["csrf"]},
+                      check=commit_problem)
+            self.saved = (elements["cmi.core.lesson_location"], self.suspend)
+            if number < commits:
+                gevent.sleep(commit_every)
+
+
+# run.py picks the classes on locust's command line (JourneyLearner [ScormLearner], or RushLearner).

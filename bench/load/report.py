@@ -53,12 +53,24 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
         f"| password hashes in the dataset | {meta['hashers']} |",
     ]
     if args.scenario == "journey":
+        scorm_users = getattr(args, "scorm_users", 0) or 0
         lines += [
-            f"| load | ramp {args.spawn_rate}/s to {args.users} learners, then {meta['duration']} s measured at full "
-            f"load; think time {args.think_min}–{args.think_max} s after every request |",
+            f"| load | ramp {args.spawn_rate}/s to {args.users} learners"
+            + (f" and {scorm_users} SCORM learners" if scorm_users else "")
+            + f", then {meta['duration']} s measured at full load; think time {args.think_min}–{args.think_max} s "
+            "after every request |",
             f"| journeys | {results['journeys_started']} started and {results['journeys_done']} finished during "
             f"the measured window{'; account pool exhausted' if results['pool_exhausted'] else ''} |",
         ]
+        if scorm_users:
+            scorm = picked["scorm"]
+            lines.append(
+                f"| SCORM learners | {scorm_users} beside the journey, accounts of their own (from {scorm['eligible']} "
+                f"enrolled in a course with a SCORM lesson), spread over {scorm['lessons']} SCORM 1.2 lessons: each "
+                f"logs in once, opens the player page, commits every {args.scorm_commit_every:g} s (suspend_data "
+                "growing to about 4,000 characters, location, session time, an interaction now and then; the whole "
+                "data model each time, as scorm-again sends it), and after 6–16 commits closes the lesson "
+                "(exit = suspend) and reopens it: the page must give back the saved location and suspend_data |")
     else:
         rush = picked["rush"]
         lines += [
@@ -97,6 +109,9 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
                       f"{agg['Failure Count']} failures, {float(agg['Requests/s']):.1f} requests/s, "
                       f"p95 {agg['95%']} ms (locust rounds times above 100 ms).", ""]
 
+    if getattr(args, "scorm_users", 0):
+        lines += scorm_summary(steps, seconds)
+
     # Targets
     lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
     target = TARGETS[args.scenario]
@@ -111,6 +126,12 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
             f"{len(over)} step(s) at or above | {'yes' if not over else 'no'} |",
             f"| no errors | {failures} failed of {total} | {'yes' if failures == 0 else 'no'} |",
         ]
+        commits = {n: s for n, s in steps.items() if n.startswith("S2 ")}
+        if getattr(args, "scorm_users", 0):
+            fixed = bool(commits) and all(s["queries_median"] == s["queries_max"] for s in commits.values())
+            lines.append("| SCORM commit: a fixed number of queries (median = max) | " + "; ".join(
+                f"{n[3:]}: {fmt(s['queries_median'])} / {fmt(s['queries_max'])}" for n, s in sorted(commits.items()))
+                + f" | {'yes' if fixed else 'no'} |")
     else:
         rush_steps = {n: s for n, s in steps.items() if n.startswith(("R1", "R2", "R3"))}
         start = steps.get("R1 quiz: start (POST)", {})
@@ -158,6 +179,27 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
     lines += ["", f"Raw files (locust CSV, JSON, server logs): `{meta['run_dir']}` (temporary).", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def scorm_summary(steps: dict, seconds: float) -> list[str]:
+    """The SCORM learners in a few sentences: commits per second, their times and queries, the relaunches."""
+    commits = {n: s for n, s in steps.items() if n.startswith("S2 ")}
+    count = sum(s["requests"] for s in commits.values())
+    failed = sum(s["failures"] for s in commits.values())
+    player = steps.get("S1 scorm: player page", {})
+    lines = ["## SCORM learners", "",
+             f"{count} commits in {fmt(seconds)} s = **{fmt(count / seconds, 2)} commits/s**, {failed} failed "
+             "(a failure: not HTTP 200, or not `\"result\": true`, or an element refused)."]
+    for name, s in sorted(commits.items()):
+        lines.append(f"- {name[3:]}: {s['requests']} requests, p50 {fmt(s['p50'])} ms, p95 {fmt(s['p95'])} ms, "
+                     f"max {fmt(s['max'])} ms; SQL queries median {fmt(s['queries_median'])}, "
+                     f"max {fmt(s['queries_max'])}.")
+    if player:
+        lines.append(f"- player page (opened and reopened): {player['requests']} requests, p50 {fmt(player['p50'])} ms, "
+                     f"p95 {fmt(player['p95'])} ms, SQL median {fmt(player['queries_median'])}, max "
+                     f"{fmt(player['queries_max'])}; {player['failures']} failed (a reopened page that did not give back "
+                     "the saved location and suspend_data counts as failed).")
+    return lines + [""]
 
 
 def read_locust_csv(prefix: Path) -> dict:

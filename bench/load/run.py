@@ -3,11 +3,15 @@
     .venv/bin/python bench/load/run.py --scenario journey   --users 1000 --spawn-rate 10 --duration 5m
     .venv/bin/python bench/load/run.py --scenario quiz-rush --users 300
     .venv/bin/python bench/load/run.py --scenario journey   --users 1000 --instances 2 --celery-workers 2
+    LMS_LOCUST=/path/to/venv/bin/locust .venv/bin/python bench/load/run.py ...   (locust kept out of .venv)
 
 Options (defaults in brackets):
     --scenario journey|quiz-rush   the learner's journey [journey], or N learners starting one quiz within a window
     --users N                      simulated learners [1000 for journey, 300 for quiz-rush]
-    --spawn-rate R                 learners started per second [10; quiz-rush 30]
+    --scorm-users N                journey only: SCORM learners beside the journey's, each with an account of its
+                                   own, studying a SCORM lesson and committing every 30 s [300 with journey]
+    --scorm-commit-every S         seconds between a SCORM learner's commits [30, as the player's autocommit]
+    --spawn-rate R                 learners started per second, SCORM learners included [10; quiz-rush 30]
     --duration 10m                 journey: time at full load after the ramp [10m]; quiz-rush: time limit [10m]
     --think-min/--think-max S      think time after every request, seconds [7.5 / 15]
     --rush-window S                quiz-rush: everyone starts within this many seconds [10]
@@ -29,8 +33,9 @@ What it does, and undoes on exit (also on an error or Ctrl-C):
  2. CREATE DATABASE <copy> TEMPLATE <template> (after dropping the old copy), `migrate` on the copy, and picks the
     learners from the copy (SQL): each simulated learner is a distinct load account with an active enrolment, a
     lesson not yet studied, a quiz with attempts left, an open internship session it may book, and a real
-    certificate code to verify. quiz-rush takes the course with most enrolled learners who have not tried its quiz
-    (and enrols more through SQL into the copy only if there are too few).
+    certificate code to verify; with --scorm-users, other accounts, each enrolled (active) in a course with a SCORM
+    lesson, spread over those lessons. quiz-rush takes the course with most enrolled learners who have not tried
+    its quiz (and enrols more through SQL into the copy only if there are too few).
  3. collectstatic into a temporary STATIC_ROOT; empties the bench Redis databases (10 cache, 11 broker).
  4. starts Celery worker(s), gunicorn instance(s) on ports 8101, 8102, and nginx on 127.0.0.1:8088 in front
     (X-Forwarded-For, Host, /static/ from the collected files), all in their own process groups.
@@ -58,8 +63,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from common import (FIRST_APP_PORT, HERE, NGINX_PORT, PYTHON, REDIS_BROKER, REDIS_CACHE, ROOT, VENV_BIN, die,
-                    load_constants, parse_duration, say)
+from common import (FIRST_APP_PORT, HERE, LOCUST, NGINX_PORT, PYTHON, REDIS_BROKER, REDIS_CACHE, ROOT, VENV_BIN,
+                    die, load_constants, parse_duration, say)
 from database import dataset_sizes, make_copy
 from learners import pick_learners
 from report import read_locust_csv, write_report
@@ -72,6 +77,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenario", choices=["journey", "quiz-rush"], default="journey")
     parser.add_argument("--users", type=int)
+    parser.add_argument("--scorm-users", type=int)
+    parser.add_argument("--scorm-commit-every", type=float, default=30.0)
     parser.add_argument("--spawn-rate", type=float)
     parser.add_argument("--duration", default="10m")
     parser.add_argument("--think-min", type=float, default=7.5)
@@ -94,10 +101,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     args.users = args.users or (1000 if args.scenario == "journey" else 300)
+    if args.scorm_users is None:
+        args.scorm_users = 300 if args.scenario == "journey" else 0
+    if args.scorm_users and args.scenario != "journey":
+        die("--scorm-users runs beside the journey only.")
     args.spawn_rate = args.spawn_rate or (10.0 if args.scenario == "journey" else 30.0)
     args.workers_per_instance = args.workers_per_instance or max(1, 4 // args.instances)
     duration = parse_duration(args.duration)
-    ramp = args.users / args.spawn_rate
+    ramp = (args.users + args.scorm_users) / args.spawn_rate
     if not (ROOT / ".venv").exists():
         die("No .venv: bootstrap the project first (README).")
     if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
@@ -186,9 +197,14 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
     elif picked["rush"]["users"] < args.users:
         die(f"Only {picked['rush']['users']} learners could be prepared for the quiz rush.")
     say(f"{len(picked['accounts'])} learner accounts picked ({picked['eligible']} eligible)")
+    if args.scorm_users:
+        say(f"{len(picked['scorm']['accounts'])} SCORM learners on {picked['scorm']['lessons']} SCORM lessons "
+            f"({picked['scorm']['eligible']} enrolled learners eligible)")
     data = {"password": password, "think": [args.think_min, args.think_max], "catalogue_url": picked["catalogue_url"],
             "accounts": picked["accounts"], "rush": picked.get("rush"),
-            "reset_on_spawned": args.scenario == "journey"}
+            "reset_on_spawned": args.scenario == "journey",
+            "scorm": {"users": args.scorm_users, "accounts": picked["scorm"]["accounts"],
+                      "commit_every": args.scorm_commit_every} if picked.get("scorm") else None}
     if data["rush"]:
         data["rush"]["ready_timeout"] = max(120, duration - 60)
     data_file = run_dir / "learners.json"
@@ -234,16 +250,19 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
     prefix = run_dir / "locust"
     out_file = run_dir / "results.json"
     run_time = int(ramp + duration) if args.scenario == "journey" else duration
-    command = [str(VENV_BIN / "locust"), "-f", str(HERE / "locustfile.py"), "--headless",
-               "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{run_time}s", "--stop-timeout", "5",
+    command = [str(LOCUST), "-f", str(HERE / "locustfile.py"), "--headless",
+               "-u", str(args.users + args.scorm_users), "-r", str(args.spawn_rate), "-t", f"{run_time}s",
+               "--stop-timeout", "5",
                "--host", f"http://localhost:{NGINX_PORT}", "--csv", str(prefix), "--only-summary",
-               "--loglevel", "WARNING", "JourneyLearner" if args.scenario == "journey" else "RushLearner"]
+               "--loglevel", "WARNING", *(["JourneyLearner"] + (["ScormLearner"] if args.scorm_users else [])
+                                          if args.scenario == "journey" else ["RushLearner"])]
     if args.scenario == "journey":
         command.append("--reset-stats")
     if args.html:
         command += ["--html", str(run_dir / "locust.html")]
     locust_env = {**os.environ, "LMS_LOAD_DATA": str(data_file), "LMS_LOAD_OUT": str(out_file)}
-    say(f"locust: {args.users} learners at {args.spawn_rate}/s, run time {run_time} s "
+    say(f"locust: {args.users} learners + {args.scorm_users} SCORM learners at {args.spawn_rate}/s, run time "
+        f"{run_time} s "
         f"(ramp {ramp:.0f} s + {duration} s)" if args.scenario == "journey" else
         f"locust: {args.users} learners log in, then start the quiz within {args.rush_window} s")
     sampler = Sampler(groups, args.copy)
@@ -276,7 +295,11 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
                 ("certificates issued (courses completed)",
                  "SELECT count(*) FROM certificates_certificate WHERE issued_at >= %s"),
                 ("of them with the PDF rendered by Celery",
-                 "SELECT count(*) FROM certificates_certificate WHERE issued_at >= %s AND pdf <> ''")):
+                 "SELECT count(*) FROM certificates_certificate WHERE issued_at >= %s AND pdf <> ''"),
+                ("SCORM SCO states saved during the window (one per SCORM learner who committed)",
+                 "SELECT count(*) FROM courses_scormscostate WHERE updated_at >= %s"),
+                ("longest suspend_data saved during the window, characters",
+                 "SELECT coalesce(max(length(suspend_data)), 0) FROM courses_scormscostate WHERE updated_at >= %s")):
             after.append(f"{label}: {conn.execute(sql, [started_at]).fetchone()[0]}")
     for name, _ in PROCESSES:
         log = run_dir / f"{name}.log"

@@ -11,13 +11,20 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import NGINX_PORT, PYTHON, ROOT, VENV_BIN, die, say
+from common import LOCUST, NGINX_PORT, PYTHON, ROOT, VENV_BIN, die, say
 
 PROCESSES: list[tuple[str, subprocess.Popen]] = []
 
 
 def ensure_tools() -> str:
-    if not (VENV_BIN / "locust").exists():
+    if LOCUST != VENV_BIN / "locust":
+        if not LOCUST.exists():
+            die(f"LMS_LOCUST={LOCUST}: no such file.")
+        try:  # locust's install into .venv brings psutil, which the sampler needs; here it must be there already
+            import psutil  # noqa: F401
+        except ImportError:
+            die("psutil is missing (the sampler needs it): e.g. `pip install --target DIR psutil` and PYTHONPATH=DIR.")
+    if not LOCUST.exists():
         say("locust is missing: pip install locust into .venv")
         subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "locust>=2.30"], check=True)
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)

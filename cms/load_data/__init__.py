@@ -24,7 +24,7 @@ and quiz are written in bulk with their tree paths computed the way treebeard co
 The package, by concern: `sizes` (the S, M, L datasets and the constants), `words` (names and texts), `writing`
 (bulk inserts of rows and of Wagtail pages), `people` (libraries and staff), `pages` (programme, courses, modules,
 lessons, final quizzes), `quizzes` (question banks and graded attempts), `records` (what each enrolment has done,
-and its rows), `internships` (sessions, bookings, attendance), `certificates` and `seed` (the whole, in one
+and its rows), `scorm` (a SCORM 1.2 package made in code, a SCORM lesson in some courses, and their attempts), `internships` (sessions, bookings, attendance), `certificates` and `seed` (the whole, in one
 transaction; the learner the page measurements use).
 """
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from wagtail.models import Locale, Page
 
-from courses.models import CourseModulePage, CoursePage, LessonPage, ProgrammePage, Question, QuizPage
+from courses.models import (CourseModulePage, CoursePage, LessonPage, ProgrammePage, Question, QuizPage,
+                            ScormLessonPage)
 from courses.services import course_trainer_add
 from lms.accounts.models import User
 
@@ -25,6 +26,7 @@ class CourseTree:
     lessons: list[LessonPage] = field(default_factory=list)
     quiz: QuizPage | None = None
     questions: list[Question] = field(default_factory=list)
+    scorm: ScormLessonPage | None = None  # the course's SCORM lesson, if it has one (scorm.py)
 
 
 def home_ensure():

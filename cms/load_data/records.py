@@ -29,6 +29,7 @@ class Plan:
     lessons_done: int = 0
     attempts: int = 0
     passes: bool = False
+    scorm_done: bool = False  # the course's SCORM lesson finished (only with the course completed)
     created_at: datetime.datetime | None = None
     enrolment: Enrolment | None = None
 
@@ -89,6 +90,7 @@ def plans_make(size: LoadSize, staff: list[User], trees: list[CourseTree], rng: 
         plan.lessons_done = len(plan.tree.lessons)
         plan.passes = True
         plan.attempts = 1
+        plan.scorm_done = plan.tree.scorm is not None
     # Lessons studied by the others: the rest of the completions, in the order of the course.
     others = [p for p in plans if p.status in (Enrolment.Status.ACTIVE, Enrolment.Status.WITHDRAWN)]
     done = sum(p.lessons_done for p in plans)
@@ -118,9 +120,10 @@ def plans_make(size: LoadSize, staff: list[User], trees: list[CourseTree], rng: 
 
 
 def _progress(plan: Plan) -> int:
-    """As `enrolment_progress_refresh` counts it: studied lessons and the passed required quiz of all the items."""
-    items = len(plan.tree.lessons) + 1
-    return round(100 * (plan.lessons_done + (1 if plan.passes else 0)) / items)
+    """As `enrolment_progress_refresh` counts it: studied lessons, the passed required quiz and the finished SCORM
+    lesson of all the items."""
+    items = len(plan.tree.lessons) + 1 + (1 if plan.tree.scorm is not None else 0)
+    return round(100 * (plan.lessons_done + (1 if plan.passes else 0) + (1 if plan.scorm_done else 0)) / items)
 
 
 def _timeline(plan: Plan, rng: random.Random, now) -> list[datetime.datetime]:

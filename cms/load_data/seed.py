@@ -18,6 +18,7 @@ from .internships import internships_write
 from .pages import home_ensure, pages_write
 from .people import libraries_write, people_write
 from .records import plans_make, records_write
+from .scorm import scorm_lessons_write, scorm_records_write
 from .sizes import LOAD_DOMAIN, LOAD_PASSWORD, NOTE_SHARE, PROGRAMME_SLUG, LoadSize
 
 
@@ -70,9 +71,11 @@ def load_seed(size: LoadSize, *, seed: int = 2026, log=lambda message: None) -> 
         admin, trainer, staff = people_write(size, libraries, rng, now)
         clock.lap("сотрудники")
         programme, trees = pages_write(size, home, rng, now, trainer)
+        scorm_lessons_write(size, trees, trainer, now)
         clock.lap("страницы курсов")
         plans = plans_make(size, staff, trees, rng, now)
         counts = records_write(plans, rng, now)
+        counts["scorm attempts"] = scorm_records_write(plans, rng, now)
         clock.lap("зачисления, уроки, попытки")
         note_target = round(size.certificates * NOTE_SHARE)
         bookings = internships_write(size, staff, admin, trainer, rng, now, note_target)
@@ -86,7 +89,7 @@ def load_seed(size: LoadSize, *, seed: int = 2026, log=lambda message: None) -> 
     learner = staff[0]
     counts.update({
         "libraries": Library.objects.count(), "staff": len(staff), "courses": len(trees),
-        "lessons": sum(len(t.lessons) for t in trees),
+        "lessons": sum(len(t.lessons) for t in trees), "scorm lessons": sum(1 for t in trees if t.scorm),
         "sessions": size.sessions,
         "bookings": len(bookings), "certificates": certificates,
     })

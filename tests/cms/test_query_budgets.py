@@ -23,7 +23,10 @@ LARGER = SIZES["M"]
 # page cache), catalogue 3, course 4, lesson 4, dashboard 10, quiz 5, attempt 3, compliance 15, register 15. (The
 # dashboard's hours, from courses/hours.py: one query for courses and internships together, one for the quota. The
 # compliance report covers every requirement: the internship's picture, then the rules, their people, enrolments.)
-CEILINGS = {"catalogue (anonymous)": 1, "course page (anonymous)": 1, "catalogue": 4, "course page": 5,
+# Every course of S and M has a SCORM lesson (seed_load): its course page then asks for the SCORM lessons studied,
+# through the progress contribution (courses/packages/progress.py: the enrolment's course, its SCORM lessons, the
+# satisfied attempts), 3 queries more than a course without one (7 on SQLite), the same at both sizes.
+CEILINGS = {"catalogue (anonymous)": 1, "course page (anonymous)": 1, "catalogue": 4, "course page": 8,
             "lesson page": 5, "dashboard": 11, "quiz page": 6, "attempt page": 4, "compliance report": 16,
             "certificate register": 16}
 

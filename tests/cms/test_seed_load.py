@@ -3,12 +3,14 @@ rules where they have one (progress recount, grading, booking transitions)."""
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -17,7 +19,7 @@ from certificates.services import certificate_revoke
 from cms.load_data import ATTEMPTS_ALLOWED, LOAD_DOMAIN, LOAD_PASSWORD, SIZES, load_seed
 from courses.quizzes import services as quiz_services
 from courses.models import (Attempt, CoursePage, CourseTrainer, Enrolment, LessonCompletion, LessonPage, Question,
-                            QuizPage)
+                            QuizPage, ScormAttempt, ScormLessonPage, ScormPackage, ScormScoState)
 from courses.services import enrolment_progress_refresh
 from lms.accounts.models import User
 from lms.internships.models import Attendance, Booking, BookingEvent, Session
@@ -209,3 +211,40 @@ def test_a_second_run_refuses_in_russian(dataset):
     with pytest.raises(CommandError, match="Нагрузочные данные уже созданы"):
         call_command("seed_load", "--size", "S")
     assert Enrolment.objects.count() == S.enrolments
+
+
+def test_scorm_lessons_play_the_stored_package_and_finished_courses_finished_them(dataset):
+    lessons = list(ScormLessonPage.objects.live().select_related("package"))
+    assert len(lessons) == S.scorm_courses == dataset.counts["scorm lessons"]
+    courses = {CoursePage.objects.ancestor_of(lesson).get().pk for lesson in lessons}
+    assert len(courses) == S.scorm_courses  # one per course
+    package = ScormPackage.objects.get()
+    assert package.version == "1.2" and [sco["launch"] for sco in package.scos] == ["index.html"]
+    assert all(lesson.package == package and lesson.is_required for lesson in lessons)
+    for name in ("imsmanifest.xml", "index.html"):
+        assert default_storage.exists(package.storage_prefix + name)
+    finished = set(ScormAttempt.objects.filter(satisfied_at__isnull=False).values_list("user_id", "lesson_id"))
+    for enrolment in Enrolment.objects.filter(course_id__in=courses, status=Enrolment.Status.COMPLETED):
+        lesson = next(lesson for lesson in lessons if lesson.path.startswith(enrolment.course.path))
+        assert (enrolment.user_id, lesson.pk) in finished
+    halfway = ScormAttempt.objects.filter(satisfied_at__isnull=True, completion_status="incomplete")
+    assert halfway.exists() and dataset.counts["scorm attempts"] == ScormAttempt.objects.count()
+    state = ScormScoState.objects.filter(attempt__in=halfway).first()
+    assert state.suspend_data and state.data["cmi.suspend_data"] == state.suspend_data
+
+
+def test_an_enrolled_learner_opens_a_scorm_lesson_and_commits(dataset):
+    lesson = ScormLessonPage.objects.live().first()
+    course = CoursePage.objects.ancestor_of(lesson).get()
+    enrolment = Enrolment.objects.filter(course=course, status=Enrolment.Status.ACTIVE).select_related("user").first()
+    client = Client()
+    assert client.login(email=enrolment.user.email, password=LOAD_PASSWORD)
+    page = client.get(lesson.url).content.decode()
+    config = json.loads(re.search(r'<script id="scorm-config" type="application/json">(.*?)</script>', page,
+                                  re.S).group(1))
+    body = {"attempt": config["attempt"], "sco": config["sco"], "session": config["session"],
+            "elements": {"cmi.core.lesson_location": "задание-2", "cmi.suspend_data": "x" * 500}}
+    response = client.post(config["commitUrl"], json.dumps(body), content_type="application/json",
+                           HTTP_X_CSRFTOKEN=config["csrf"])
+    assert response.status_code == 200 and response.json()["result"] is True
+    assert ScormScoState.objects.get(attempt_id=config["attempt"]).location == "задание-2"
