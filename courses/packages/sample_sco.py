@@ -353,7 +353,7 @@ SCO_STYLE = """body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:1rem 1.2
 h1{font-size:1.35rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1rem 0 .5rem}
 #sco-counter{color:#555;margin:0}#sco-status{min-height:1.5em;font-weight:600}
 fieldset{border:1px solid #bbb;border-radius:6px;padding:.75rem 1rem;margin:1rem 0}legend{font-weight:600}
-.sco-option{display:inline-block;margin:.25rem 1rem .25rem 0}select,input{font:inherit;padding:.2rem}
+.sco-option{display:block;margin:.35rem 0}select,input{font:inherit;padding:.2rem}
 nav{display:flex;gap:.75rem;margin-top:1rem}button{font:inherit;padding:.5rem 1.25rem;border-radius:6px;
 border:1px solid #0b5394;background:#0b5394;color:#fff;cursor:pointer}button#sco-back{background:#fff;color:#0b5394}
 """
