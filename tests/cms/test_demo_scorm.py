@@ -33,7 +33,8 @@ def test_demo_has_a_scorm_lesson_before_the_final_quiz_and_twice_changes_nothing
 
     package = lesson.package
     assert package.version == "1.2" and package.title == TITLE and package.uploaded_by.email.startswith("admin@")
-    assert package.scos == [{"identifier": "SCO-READER-SERVICE", "title": TITLE, "launch": "index.html"}]
+    assert package.scos == [{"identifier": "SCO-READER-SERVICE", "title": TITLE, "launch": "index.html",
+                             "mastery_score": "75"}]
     launch = default_storage.open(package.launch_path(0)).read().decode()
     assert "<h1>Правила обслуживания читателей: интерактивный практикум</h1>" in launch
     config = json.loads(launch.split('id="sco-config">', 1)[1].split("</script>", 1)[0])
@@ -56,7 +57,7 @@ def test_demo_package_is_the_same_zip_every_time_and_passes_the_check(tmp_path):
     out = StringIO()
     call_command("scorm_inspect", str(path), "--json", stdout=out)
     assert json.loads(out.getvalue())["scos"] == [
-        {"identifier": "SCO-READER-SERVICE", "title": TITLE, "launch": "index.html"}]
+        {"identifier": "SCO-READER-SERVICE", "title": TITLE, "launch": "index.html", "mastery_score": "75"}]
 
 
 def test_a_leftover_folder_where_the_package_would_go_is_cleared_and_owned_folders_stay():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from courses.packages.cmi import check_commit
 from courses.packages.manifest import check_package
 from tests.courses.packages import scos
 from tests.e2e import scorm_play
@@ -105,8 +106,25 @@ def interactions(saved: dict) -> list[dict]:
     return [saved["interactions"][key] for key in sorted(saved["interactions"], key=int)]
 
 
-def refusals(page) -> list:
-    return page.evaluate("window.refused")
+def flattened(model: dict, prefix: str = "cmi") -> dict[str, str]:
+    """scorm-again's data model as dotted element names, the way a commit reaches the server."""
+    elements = {}
+    for key, value in model.items():
+        if isinstance(value, dict):
+            elements.update(flattened(value, f"{prefix}.{key}"))
+        else:
+            elements[f"{prefix}.{key}"] = value
+    return elements
+
+
+def refusals(page, package: scos.RealPackage | None = None) -> list:
+    """What scorm-again refused in the browser, and (given the package) what the server's check of a commit
+    (courses/packages/cmi.py) refuses of the data model the SCO left."""
+    refused = page.evaluate("window.refused")
+    saved = page.evaluate("window.saved")
+    if package is not None and saved:
+        refused += check_commit(package.version, flattened(saved)).errors
+    return refused
 
 
 def test_scorm_12_single_sco_suspends_resumes_and_passes(player):
@@ -120,7 +138,7 @@ def test_scorm_12_single_sco_suspends_resumes_and_passes(player):
     scorm_play.answer(sco, questions[1])
     scorm_play.next_page(sco)
     saved = leave(page)
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert saved["core"]["lesson_status"] == "incomplete" and saved["core"]["exit"] == "suspend"
     assert saved["core"]["lesson_location"] == "2"
     assert json.loads(saved["suspend_data"])["a"] == {"q-registration": "a", "q-consent": "true"}
@@ -143,7 +161,7 @@ def test_scorm_12_single_sco_suspends_resumes_and_passes(player):
     sco.get_by_text("Результат: 100 %. Тест пройден.").wait_for()
     page.wait_for_function("window.finished")
     saved = page.evaluate("window.saved")
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert saved["core"]["lesson_status"] == "passed"
     assert saved["core"]["score"] == {"raw": "100", "min": "0", "max": "100"}
     assert [i["type"] for i in interactions(saved)] == ["fill-in", "numeric"]  # journal of this session
@@ -155,7 +173,7 @@ def test_scorm_12_single_sco_failed_below_the_mastery_score(player):
     scorm_play.play_through(sco, package.configs["SCO-SERVICE"], right=False)
     sco.get_by_text("Результат: 0 %. Тест не пройден: попробуйте ещё раз.").wait_for()
     saved = page.evaluate("window.saved")
-    assert refusals(page) == [] and saved["core"]["lesson_status"] == "failed"
+    assert refusals(page, package) == [] and saved["core"]["lesson_status"] == "failed"
     assert {i["result"] for i in interactions(saved)} == {"wrong"}
 
 
@@ -167,7 +185,7 @@ def test_scorm_12_multi_sco_each_sco_plays(player, sco_index):
     scorm_play.play_through(sco, package.configs[identifier])
     page.wait_for_function("window.finished")
     saved = page.evaluate("window.saved")
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert saved["core"]["lesson_status"] == "passed"
     if identifier == "SCO-FINAL":  # launched with the item's parameters
         assert page.frames[1].url.endswith("/final/test.html?mode=test")
@@ -180,7 +198,7 @@ def test_scorm_2004_passes_with_a_score_and_every_interaction_type(player, build
     scorm_play.play_through(sco, package.configs["SCO-1"])
     page.wait_for_function("window.finished")
     saved = page.evaluate("window.saved")
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert (saved["completion_status"], saved["success_status"]) == ("completed", "passed")
     assert float(saved["score"]["scaled"]) == 1 and saved["score"]["raw"] == "100"
     assert saved["exit"] == "normal" and saved["session_time"].startswith("PT")
@@ -197,7 +215,7 @@ def test_scorm_2004_suspends_and_resumes(player):
     scorm_play.next_page(sco)
     scorm_play.answer(sco, questions[1])
     saved = leave(page)
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert (saved["exit"], saved["location"], saved["completion_status"]) == ("suspend", "1", "incomplete")
     given = {"entry": "resume", "location": saved["location"], "suspend_data": saved["suspend_data"],
              "completion_status": "incomplete"}
@@ -214,7 +232,7 @@ def test_pipwerks_sco_finds_the_api_through_the_wrapper_and_commits(player):
     scorm_play.play_through(sco, package.configs["SCO-PIPWERKS"])
     page.wait_for_function("window.finished")
     saved = page.evaluate("window.saved")
-    assert refusals(page) == []
+    assert refusals(page, package) == []
     assert saved["core"]["lesson_status"] == "passed" and page.evaluate("window.commits") >= 3
     assert page.frames[1].evaluate("window.exports.SCORM.connection.isActive") is False  # pipwerks quit()
 

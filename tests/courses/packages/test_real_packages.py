@@ -25,6 +25,13 @@ EXPECTED = {
     "scorm12_pipwerks": ("1.2", [("SCO-PIPWERKS", "Правила пользования библиотекой (pipwerks)", "index.html")]),
 }
 
+# What the manifests give the SCOs at launch and the LMS judges their statuses by (read by the package check).
+RUN_TIME = {
+    "scorm12_single": {"SCO-SERVICE": {"mastery_score": "70"}},
+    "scorm12_multi": {"SCO-INTRO": {}, "SCO-PRACTICE": {}, "SCO-FINAL": {"mastery_score": "50"}},
+    "scorm2004_4th": {"SCO-1": {"completion_threshold": "0.8", "scaled_passing_score": "0.6"}},
+}
+
 
 @pytest.mark.parametrize("name", sorted(scos.ALL))
 def test_scorm_inspect_json_of_each_real_package(tmp_path, name):
@@ -40,6 +47,9 @@ def test_scorm_inspect_json_of_each_real_package(tmp_path, name):
     assert [(s["identifier"], s["title"], s["launch"]) for s in found["scos"]] == expected_scos
     assert [identifier for identifier, _title in package.scos] == [s["identifier"] for s in found["scos"]]
     assert found["errors"] == []
+    run_time = {s["identifier"]: {k: v for k, v in s.items() if k not in ("identifier", "title", "launch")}
+                for s in found["scos"]}
+    assert run_time == RUN_TIME.get(name, {identifier: {} for identifier, _title in package.scos})
 
 
 @pytest.mark.parametrize("name", sorted(scos.ALL))
