@@ -50,10 +50,6 @@ def page(title: str, question: dict | None = None, text: str = "") -> dict:
     return {"title": title, "text": text or f"<p>{title}: учебный текст страницы.</p>", "question": question}
 
 
-def answers_right(questions: list[dict]) -> dict[str, object]:
-    return {q["id"]: q["correct"] for q in questions}
-
-
 @dataclass
 class RealPackage:
     """A built package: ``data`` (the zip), its ``version`` as the check names it, the SCOs' identifiers and
