@@ -17,6 +17,7 @@ from .demo_courses import demo_courses_seed
 from .demo_external import external_training_demo_seed
 from .demo_h5p import h5p_demo_seed
 from .demo_recertification import recertification_demo_seed
+from .demo_scorm import scorm_demo_seed
 from .models import HomePage, SiteSettings, StandardPage
 
 DEMO_PASSWORD = "kuzbass-demo-2026"
@@ -173,6 +174,7 @@ def demo_seed() -> DemoResult:
     _site_settings(home)
     changed += _people()
     changed += demo_courses_seed(home)
+    changed += scorm_demo_seed()  # after the courses' quizzes: the SCORM lesson goes before the final quiz
     changed += internships_demo_seed(password=DEMO_PASSWORD)
     changed += recertification_demo_seed()
     changed += external_training_demo_seed()

@@ -24,8 +24,10 @@ def _items(items: list[dict], indent: str = "      ") -> str:
         ref = f" identifierref={quoteattr(item['ref'])}" if item.get("ref") else ""
         params = f" parameters={quoteattr(item['parameters'])}" if item.get("parameters") else ""
         children = _items(item.get("children", []), indent + "  ")
+        # "extra": XML that follows the children (adlcp:masteryscore, adlcp:completionThreshold, imsss:sequencing)
+        extra = f"{indent}  {item['extra']}\n" if item.get("extra") else ""
         out.append(f"{indent}<item identifier={quoteattr(item['id'])}{ref}{params}>\n"
-                   f"{indent}  <title>{_escape(item['title'])}</title>\n{children}{indent}</item>\n")
+                   f"{indent}  <title>{_escape(item['title'])}</title>\n{children}{extra}{indent}</item>\n")
     return "".join(out)
 
 
