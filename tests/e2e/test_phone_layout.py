@@ -44,6 +44,9 @@ NOT_PAGES = {
     "internships:public_feed", "internships:personal_feed", "internships:feed_renew", "internships:interest",
     "internships:request", "internships:nominate", "internships:cancel", "internships:confirm", "internships:report",
     "internships:report_download", "internships:ics", "internships:staff_decide",
+    # the SCORM and H5P players' requests and the packages' files (the player pages are page types, below)
+    "courses:scorm_commit", "courses:scorm_restart", "courses:scorm_content", "courses:h5p_statement",
+    "courses:h5p_content", "courses:h5p_file",
     # allauth's doors that only send elsewhere here (log-in codes are off; the demo people have a password)
     "account_confirm_reauthentication_code", "account_confirm_login_code", "account_set_password",
     "account_request_reauthentication_code",
@@ -68,7 +71,7 @@ VISITED_URL_NAMES = {
     "courses:external", "courses:external_staff", "library_rating", "library_rating_detail",
 }
 VISITED_PAGE_TYPES = {"HomePage", "StandardPage", "ProgrammePage", "CoursePage", "CourseModulePage", "LessonPage",
-                      "QuizPage"}
+                      "QuizPage", "ScormLessonPage"}
 
 
 def url_names() -> set[str | None]:
@@ -131,6 +134,11 @@ def learner_with_everything() -> dict:
 
     completed = Enrolment.objects.filter(user=learner, status=Enrolment.Status.COMPLETED).select_related("course") \
         .first()
+    from courses.models import ScormLessonPage
+    from courses.services import course_for_lesson, enrolment_create
+
+    scorm_lesson = ScormLessonPage.objects.live().first()  # the demo's interactive lesson
+    enrolment_create(user=learner, course=course_for_lesson(scorm_lesson), source=Enrolment.Source.ADMIN)
     return {
         "learner": learner,
         "courses": [e.course for e in [completed, *enrolments]],
@@ -139,6 +147,7 @@ def learner_with_everything() -> dict:
         "session": coming,
         "booking_statuses": set(Booking.objects.filter(user=learner).values_list("status", flat=True)),
         "not_enrolled": CoursePage.objects.live().exclude(enrolments__user=learner).first(),
+        "scorm_lesson": scorm_lesson,
     }
 
 
@@ -183,7 +192,7 @@ def pages_to_visit(data: dict) -> list[tuple[str, str, str]]:
         ("CoursePage", "anonymous", data["not_enrolled"].url), ("CoursePage", "learner", data["not_enrolled"].url),
         ("CoursePage", "learner", completed.url), ("CoursePage", "learner", in_progress.url),
         ("CoursePage", "learner", assigned.url), ("CourseModulePage", "learner", module.url),
-        ("LessonPage", "learner", lesson.url),
+        ("LessonPage", "learner", lesson.url), ("ScormLessonPage", "learner", data["scorm_lesson"].url),
         ("QuizPage", "anonymous", quiz_with_result.url), ("QuizPage", "learner", quiz_with_result.url),
         ("QuizPage", "learner", quiz_in_progress.url),
         ("courses:attempt", "learner", f"/attempts/{attempt}/"),
