@@ -35,6 +35,7 @@ from courses.models import (
     ManualCompletion,
     StaffNotice,
 )
+from courses.models import H5PResult, ScormAttempt, ScormScoState, XAPIStatement
 from courses.quizzes.models import Attempt, QuizOverride
 from courses.quizzes.review import ReviewOptions, review_item
 from lms.accounts.models import Invitation, NotificationPreference, StaffImport
@@ -68,6 +69,11 @@ COVERED = {
     ("courses.CourseCompletion", "user"): "enrolments",
     ("courses.CourseCompletion", "enrolment"): "enrolments",
     ("courses.QuizOverride", "user"): "attempts",
+    ("courses.ScormAttempt", "user"): "interactive",
+    ("courses.ScormScoState", "attempt"): "interactive",
+    ("courses.ScormInteraction", "state"): "interactive",
+    ("courses.H5PResult", "user"): "interactive",
+    ("courses.XAPIStatement", "user"): "interactive",
     ("courses.CourseTrainer", "user"): "roles_held",
     ("internships.Booking", "user"): "internships",
     ("internships.BookingEvent", "booking"): "internships",
@@ -95,6 +101,7 @@ EXCLUDED = {
     ("courses.AssignmentRule", "created_by"): _STAFF_WORK,
     ("courses.Question", "created_by"): _AUTHORING,
     ("courses.ScormPackage", "uploaded_by"): _AUTHORING,
+    ("courses.H5PContent", "uploaded_by"): _AUTHORING,
     ("courses.AttemptRegrade", "regraded_by"): _STAFF_WORK,
     ("courses.ExternalTraining", "created_by"): _STAFF_WORK + " (the person's own entries are exported in full)",
     ("courses.ExternalTraining", "decided_by"): _STAFF_WORK,
@@ -254,6 +261,8 @@ def personal_data_collect(*, user) -> list[Section]:
                        _("Extra attempts"): item.extra_attempts}
                       for item in QuizOverride.objects.filter(user_id=person.pk).select_related("quiz")]
 
+    interactive = _interactive_lessons(person)
+
     internships = Section("internships", _("Internships"))
     bookings = (Booking.objects.filter(user_id=person.pk).select_related("session", "topic")
                 .prefetch_related("events", "attendance", "notices").order_by("created_at", "pk"))
@@ -325,8 +334,44 @@ def personal_data_collect(*, user) -> list[Section]:
                      _("Kind"): _("A call to act"), _("Created"): _local(notice.created_at), _("Sent"): _local(notice.sent_at)}
                     for notice in StaffNotice.objects.filter(recipient_id=person.pk).order_by("created_at", "pk")]
     notices = Section("notices", _("Notices sent to you"), notice_rows)
-    return [account, invitations, Section("enrolments", _("Courses"), enrolment_rows), attempts, internships,
-            external, certificates, notices, staff_imports, roles_held, comments]
+    return [account, invitations, Section("enrolments", _("Courses"), enrolment_rows), attempts, interactive,
+            internships, external, certificates, notices, staff_imports, roles_held, comments]
+
+
+def _number(value) -> str:
+    return format(value.normalize(), "f")  # 2.0000 -> «2», 2.5000 -> «2.5»
+
+
+def _interactive_lessons(person) -> Section:
+    """SCORM attempts (each SCO's saved place, time and answers) and H5P tasks (results and the statements kept)."""
+    section = Section("interactive", _("Interactive lessons (SCORM, H5P)"))
+    states = Prefetch("sco_states", queryset=ScormScoState.objects.prefetch_related("interactions").order_by("pk"))
+    for attempt in (ScormAttempt.objects.filter(user_id=person.pk).select_related("lesson")
+                    .prefetch_related(states).order_by("started_at", "pk")):
+        section.rows.append({
+            _("Lesson"): attempt.lesson.title, _("Attempt"): attempt.number,
+            _("Status"): f"{attempt.get_completion_status_display()}, {attempt.get_success_status_display()}",
+            _("Score, %"): attempt.score_percent if attempt.score_percent is not None else "",
+            _("Time, minutes"): round(attempt.total_seconds / 60), _("Started"): _local(attempt.started_at),
+            _("Last saved"): _local(attempt.updated_at), _("Lesson studied"): _local(attempt.satisfied_at),
+            _("Saved place and answers"): "; ".join(
+                f"{state.sco}: {state.location or '—'}"
+                + "".join(f", {item.identifier} = {item.learner_response} ({item.result})"
+                          for item in state.interactions.all())
+                for state in attempt.sco_states.all()),
+        })
+    section.rows += [{_("Lesson"): result.lesson.title, _("H5P task"): result.content.title,
+                      _("Score"): f"{_number(result.score)} / {_number(result.max_score)}", _("Completed"): _local(result.completed_at)}
+                     for result in H5PResult.objects.filter(user_id=person.pk).select_related("lesson", "content")
+                     .order_by("completed_at", "pk")]
+    section.rows += [{_("Lesson"): item.lesson.title, _("H5P task"): item.content.title,
+                      _("Statement"): item.verb.rsplit("/", 1)[-1],
+                      _("Score"): (f"{_number(item.score_raw)} / {_number(item.score_max)}"
+                                   if item.score_raw is not None and item.score_max is not None else ""),
+                      _("Stored"): _local(item.stored_at)}
+                     for item in XAPIStatement.objects.filter(user_id=person.pk).select_related("lesson", "content")
+                     .order_by("stored_at", "pk")]
+    return section
 
 
 def _roles(person):

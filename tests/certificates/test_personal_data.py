@@ -27,6 +27,7 @@ from tests.certificates.test_services import completed  # noqa: F401 - shared fi
 from tests.courses.quizzes.test_services import answer_all
 from tests.courses.quizzes.test_services import setup as quiz_setup  # noqa: F401 - shared fixture
 from tests.factories import UserFactory
+from tests.factories import scorm as scorm_factories
 from tests.factories.internships import SessionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +91,31 @@ def rich(completed, quiz_setup, django_capture_on_commit_callbacks):  # noqa: F8
          "patronymic": "Петровна", "position": "ведущий библиотекарь", "library_id": learner.library_id},
         {"line": 2, "email": "other@example.org", "last_name": "Соседова", "first_name": "Анна",
          "patronymic": "", "position": "библиограф", "library_id": learner.library_id}])
+    _interactive(learner, course, "Практикум по обслуживанию")
     other = UserFactory(email="other@example.org", last_name="Соседова", first_name="Анна", patronymic="")
     course_services.enrolment_self(user=other, course=course)
     internship_services.booking_add(admin=admin, user=other, session=session)
     return learner, other, admin, booking
+
+
+def _interactive(learner, course, title: str) -> None:
+    """A SCORM attempt with a saved place and an answer, and an H5P task done with its statement."""
+    from courses.models import H5PContent, H5PResult, XAPIStatement
+    from tests.factories import courses as pages
+
+    lesson = scorm_factories.scorm_lesson(course, title=title)
+    attempt = scorm_factories.attempt(user=learner, lesson=lesson, completion_status="completed")
+    state = scorm_factories.sco_state(attempt, location="страница-4")
+    scorm_factories.interaction(state, index=0, identifier="запись-читателя", learner_response="паспорт",
+                                result="correct")
+    content = H5PContent.objects.create(title=f"Задание: {title}", main_library="H5P.KuzbassQuiz 1.0",
+                                        checksum=f"{lesson.pk:064x}", storage_prefix=f"h5p/{lesson.pk}/")
+    h5p_lesson = pages.lesson(course)
+    H5PResult.objects.create(user=learner, lesson=h5p_lesson, block_id="task-1", content=content, score=2,
+                             max_score=3)
+    XAPIStatement.objects.create(user=learner, content=content, lesson=h5p_lesson, block_id="task-1",
+                                 verb="http://adlnet.gov/expapi/verbs/answered", statement={}, score_raw=2,
+                                 score_max=3, is_top_level=True)
 
 
 def _sections(user) -> dict:
@@ -107,7 +129,9 @@ def test_the_export_holds_every_kind_of_data_of_the_person(rich):
     for expected in (learner.email, "Иванова", "Мария", "Петровна", "Виртуальное справочное обслуживание",
                      "Итоговый тест", "ГОСТ Р 7.0.100–2018", "кемерово", "Краеведческие базы данных",
                      "Детское чтение", "штат.xlsx", "ведущий библиотекарь",
-                     Certificate.objects.get(user=learner).number, "Ивановой Марии Петровне"):
+                     Certificate.objects.get(user=learner).number, "Ивановой Марии Петровне",
+                     "Практикум по обслуживанию", "страница-4", "запись-читателя = паспорт (correct)",
+                     "Задание: Практикум по обслуживанию", "answered", "2 / 3"):
         assert expected in text, expected
     sections = _sections(learner)
     assert sections["notices"].rows and sections["invitations"].rows == []
@@ -183,6 +207,7 @@ def _grow(learner, admin, size: int) -> None:
         booking = internship_services.booking_add(admin=admin, user=learner,
                                                   session=SessionFactory(start_date=start))
         Notice.objects.create(key=f"grow-b-{booking.pk}", kind="approved", booking=booking)
+        _interactive(learner, course, f"Практикум {index}")
         EmailAddress.objects.create(user=learner, email=f"more{index}@example.org")
 
 
