@@ -260,7 +260,9 @@ class Enrolment(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
-    last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The lesson or SCORM lesson opened last («Продолжить»): any page of the course a learner studies on.
+    last_lesson = models.ForeignKey("wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
     progress_percent = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     # Until when the person's last completion of the course counts (frozen when it happens, from the course's
     # validity_months); empty when it never expires or there was none. It stays while the enrolment is reopened

@@ -140,7 +140,7 @@ def lesson_serve(request, lesson: LessonPage, *, super_serve, args, kwargs):
     if not studying and not services.user_can_manage_course(request.user, course):
         messages.info(request, _("Enrol in the course to study its lessons."))
         return redirect(course.url)
-    if studying and isinstance(lesson, LessonPage):
+    if studying:  # a lesson or a SCORM lesson: where «Продолжить» leads
         services.lesson_visit(user=request.user, lesson=lesson, course=course, enrolment=enrolment)
     request.lesson_context = {"course": course, "enrolment": enrolment}
     return super_serve(request, *args, **kwargs)

@@ -223,8 +223,9 @@ def learner_dashboard(user: User, *, today: date | None = None, suggestions: int
     enrolments = list(
         Enrolment.objects.filter(user=user, status__in=(Status.REQUESTED, Status.ACTIVE, Status.COMPLETED))
         .select_related("course", "last_lesson").order_by("due_date", "-created_at")
-        # the page shows titles and links: the lesson's body and the course's description stay in the database
-        .defer("last_lesson__body", "course__description")
+        # the page shows titles and links: the course's description stays in the database (the last lesson is read
+        # as a plain page: title and address)
+        .defer("course__description")
     )
     active = [e for e in enrolments if e.status == Status.ACTIVE]
     assigned = [e for e in active if e.source in ASSIGNED_SOURCES]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Page
 
 from lms.accounts.models import User
 from lms.dates import valid_until_for
@@ -362,7 +362,7 @@ def lesson_complete(*, user: User, lesson: LessonPage) -> Enrolment:
 VISIT_RESOLUTION = timedelta(minutes=5)
 
 
-def lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage, enrolment: Enrolment | None = None) -> None:
+def lesson_visit(*, user: User, lesson: Page, course: CoursePage, enrolment: Enrolment | None = None) -> None:
     """Remember where the learner stopped («continue where you stopped»). One UPDATE, no locks; when the caller
     has the enrolment and this lesson was already the last one a few minutes ago, nothing is written (a reload
     or a return from a quiz should not cost a database write)."""

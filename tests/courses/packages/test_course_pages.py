@@ -60,3 +60,17 @@ def test_navigation_and_counting_include_scorm_lessons(course_items, client_of):
     assert "урок 2 из 3" in html
     response = client.post(reverse("courses:complete_lesson", args=[first.pk]), {"next_url": str(interactive.pk)})
     assert response["Location"] == interactive.url
+
+
+def test_continue_leads_back_to_the_scorm_lesson_opened_last(course_items, client_of):
+    course, first, interactive, _last = course_items
+    person = UserFactory()
+    enrolment = services.enrolment_self(user=person, course=course)
+    services.lesson_complete(user=person, lesson=first)
+    client = client_of(person)
+    assert client.get(interactive.url).status_code == 200
+    enrolment.refresh_from_db()
+    assert enrolment.last_lesson_id == interactive.pk
+    dashboard = client.get(reverse("courses:dashboard")).content.decode()
+    assert f'href="{interactive.url}"' in dashboard and "Интерактив" in dashboard
+    assert f'href="{interactive.url}"' in client.get(course.url).content.decode()
