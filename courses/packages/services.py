@@ -134,7 +134,12 @@ def scorm_package_store(*, upload: BinaryIO, actor: User | None, title: str = ""
 
 @transaction.atomic
 def scorm_package_delete(*, package: ScormPackage) -> None:
-    """Delete the package's row, then its files (after the commit, so a rollback keeps them)."""
+    """Delete the package's row, then its files (after the commit, so a rollback keeps them). Refused while a SCORM
+    lesson (published or a draft) plays it: its learners' attempts and the lesson itself would be lost."""
+    using = list(package.lessons.order_by("path").values_list("title", flat=True)[:10])
+    if using:
+        raise ScormPackageError([_("The package is used in lessons: %(lessons)s. Remove it from them first.")
+                                 % {"lessons": ", ".join(f"«{title}»" for title in using)}])
     prefix = package.storage_prefix
     names = _stored_names(prefix) if prefix else []
     package.delete()

@@ -74,6 +74,25 @@ def test_delete_removes_the_files(client, administrator, media, django_capture_o
     assert ScormPackage.objects.count() == 0 and not any(path.is_file() for path in media.rglob("*"))
 
 
+def test_a_package_played_by_a_lesson_is_not_deleted(client, administrator, media,
+                                                     django_capture_on_commit_callbacks):
+    from courses.packages.services import ScormPackageError, scorm_package_delete
+    from tests.factories import courses as pages
+    from tests.factories import scorm
+
+    package = scorm_package_store(upload=zip_upload(b.single_sco_12()), actor=administrator)
+    scorm.scorm_lesson(pages.course(), package_row=package, title="Практикум", live=False)  # a draft counts too
+    client.force_login(administrator)
+    page = client.get(reverse("scorm_packages:delete", args=[package.pk])).content.decode()
+    assert "защищен от удаления" in page and f"/admin/scorm_packages/usage/{package.pk}/" in page  # Wagtail's own
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("scorm_packages:delete", args=[package.pk]))
+    with pytest.raises(ScormPackageError) as refused, django_capture_on_commit_callbacks(execute=True):
+        scorm_package_delete(package=package)  # and the service, for any other caller, in our words
+    assert str(refused.value) == "Пакет используется в уроках: «Практикум». Сначала уберите его из них."
+    assert ScormPackage.objects.filter(pk=package.pk).exists() and any(p.is_file() for p in media.rglob("*"))
+
+
 def test_learners_and_heads_have_no_access(client):
     for role in (Role.LEARNER, Role.LIBRARY_HEAD):
         client.force_login(UserFactory(role=role))
