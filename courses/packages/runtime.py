@@ -13,7 +13,7 @@ two tabs of one learner committing at once are saved one after the other and nei
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -158,18 +158,6 @@ def _status_names(version: str) -> tuple[str, str]:
     return "cmi.completion_status", "cmi.success_status"
 
 
-def _session_seconds(version: str, checked: cmi.CheckedCommit) -> Decimal:
-    """The session's running time as the check read it; when the check gave none, the accepted ``session_time``
-    element itself (cmi.parse_time), so a check that does not read the time yet loses nothing."""
-    if checked.session_seconds:
-        return checked.session_seconds
-    text = checked.elements.get("cmi.core.session_time" if cmi.is_12(version) else "cmi.session_time", "")
-    try:
-        return cmi.parse_time(version, text) if text else Decimal(0)
-    except (ValueError, ArithmeticError, NotImplementedError, InvalidOperation):
-        return Decimal(0)
-
-
 def _count_session_time(state: ScormScoState, session: int, seconds: Decimal) -> None:
     """Add what this session ran since its last commit. Each commit of a session carries its whole running time, so
     only the growth over what was counted for that session is added: many commits of one session count once, and
@@ -208,7 +196,7 @@ def _apply(state: ScormScoState, version: str, checked: cmi.CheckedCommit, sessi
         state.location = checked.location
     if checked.suspend_data is not None:
         state.suspend_data = checked.suspend_data
-    _count_session_time(state, session, _session_seconds(version, checked))
+    _count_session_time(state, session, checked.session_seconds)  # from the accepted session_time
     state.revision += 1
     state.updated_at = timezone.now()
 

@@ -64,9 +64,13 @@ class _Counted(File):
         return self.size_limit
 
 
-def _unpack(archive: zipfile.ZipFile, prefix: str, written: list[str]) -> None:
+def _unpack(archive: zipfile.ZipFile, prefix: str, written: list[str], *, skip=None) -> None:
+    """Write every member under ``prefix`` (those ``skip(name)`` names left out), listing each in ``written`` before
+    it is written, so that the caller can delete all of them after a failure. Also H5P content's (h5p/services.py)."""
     storage = default_storage
     for name, info in list_members(archive).members.items():
+        if skip is not None and skip(name):
+            continue
         target = prefix + name
         if storage.exists(target):  # debris of an earlier failure: never mix it in, never delete what is not ours
             raise ArchiveRefused(_("The storage folder %(folder)s is not empty. Try again.") % {"folder": prefix})

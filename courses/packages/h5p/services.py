@@ -5,7 +5,6 @@ required H5P block is done, through ``courses.services.lesson_complete``)."""
 from __future__ import annotations
 
 import logging
-import posixpath
 import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -21,7 +20,7 @@ from courses.services import EnrolmentError, lesson_complete
 from lms.accounts.models import User
 
 from ..archive import ArchiveRefused, open_archive
-from ..services import _checksum, _Counted, _delete, _stored_names
+from ..services import _checksum, _delete, _stored_names, _unpack
 from .check import check_h5p, is_debris
 from .models import H5PContent, H5PResult, XAPIStatement
 from .progress import done_block_ids, lesson_h5p_block, lesson_h5p_blocks, state_message
@@ -37,22 +36,6 @@ class H5PContentError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__(errors[0] if errors else "")
         self.errors = list(errors)
-
-
-def _unpack(archive: zipfile.ZipFile, prefix: str, written: list[str]) -> None:
-    for info in archive.infolist():
-        name = info.filename.replace("\\", "/")
-        if info.is_dir() or is_debris(name):
-            continue
-        target = prefix + name
-        if default_storage.exists(target):  # debris of an earlier failure: never mix it in
-            raise ArchiveRefused(_("The storage folder %(folder)s is not empty. Try again.") % {"folder": prefix})
-        written.append(target)  # listed before writing: a write that fails halfway leaves part of a file
-        with archive.open(info) as stream:
-            saved = default_storage.save(target, _Counted(stream, posixpath.basename(name), info.file_size))
-        if saved != target:
-            written.append(saved)
-            raise ArchiveRefused(_("The storage folder %(folder)s is not empty. Try again.") % {"folder": prefix})
 
 
 def _clear_debris(prefix: str) -> None:
@@ -92,7 +75,7 @@ def h5p_content_store(*, upload: BinaryIO, actor: User | None, title: str = "") 
             _clear_debris(content.storage_prefix)
             upload.seek(0)
             with open_archive(upload) as archive:
-                _unpack(archive, content.storage_prefix, written)
+                _unpack(archive, content.storage_prefix, written, skip=is_debris)
     except ArchiveRefused as refusal:
         _delete(written)
         raise H5PContentError([str(refusal)]) from None
