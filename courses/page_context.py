@@ -97,7 +97,9 @@ def course_context(request, course: CoursePage) -> dict:
     studying = action in ("active", "completed")
     done = selectors.completed_lesson_ids(enrolment)
     if enrolment is not None and any(getattr(item, "is_scorm", False) for item in ordered):
-        done |= contributed_done(enrolment, "scorm")  # SCORM lessons studied (one more query, only where they are)
+        # SCORM lessons studied: the progress contribution asks for the course, its SCORM lessons and the attempts
+        # (three queries, the same whatever the numbers; only on courses that have SCORM lessons)
+        done |= contributed_done(enrolment, "scorm")
     return {
         "syllabus": syllabus,
         # the same count as «урок N из M» on the lesson pages: lessons only; quizzes are counted apart
