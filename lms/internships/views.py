@@ -3,15 +3,21 @@ service and comes back with a message."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -53,23 +59,70 @@ def _topic_list_shared(today) -> list[dict]:
     return topics
 
 
+HOLE_RE = re.compile(r"__hole_(seats|status|form)_(\d+)_7c3e__")
+
+
+def _hole(kind: str, pk: int) -> str:
+    return f"__hole_{kind}_{pk}_7c3e__"
+
+
+def _topic_list_markup(today) -> dict:
+    """The list's sections rendered once per content generation, language, time zone and day, with a hole where
+    each session's seats and the person's status go, and one where each topic's interest form goes; the two forms
+    (interested or not) rendered beside them with a placeholder for the CSRF token. What fills the holes is counted
+    per request (`topic_list`): rendering some hundred session rows through the template engine on every visit
+    cost more than the rest of the page together."""
+    topics = _topic_list_shared(today)
+    for topic in topics:
+        topic["form_hole"] = _hole("form", topic["pk"])
+        for row in topic["sessions"]:
+            row["seats_hole"], row["status_hole"] = _hole("seats", row["pk"]), _hole("status", row["pk"])
+    forms = {}
+    for topic in topics:
+        forms[topic["pk"]] = tuple(render_to_string("internships/_topic_interest_form.html", {
+            "url": topic["interest_url"], "interested": interested, "csrf_token": CSRF_HOLE}) for interested in (False, True))
+    return {
+        "sections": render_to_string("internships/_topic_sections.html", {"topics": topics}),
+        "status": {row["pk"]: row["status"] for topic in topics for row in topic["sessions"]},
+        "capacity": {row["pk"]: row["capacity"] for topic in topics for row in topic["sessions"]},
+        "forms": forms,
+    }
+
+
+CSRF_HOLE = "__hole_csrf_7c3e__"
+
+
 def topic_list(request):
     today = timezone.localdate()
-    topics = content_cache.cached(
-        f"internships:topics:{get_language()}:{timezone.get_current_timezone_name()}:{today.isoformat()}",
-        lambda: _topic_list_shared(today))
+    markup = content_cache.cached(
+        f"internships:topics-markup:{get_language()}:{timezone.get_current_timezone_name()}:{today.isoformat()}",
+        lambda: _topic_list_markup(today))
     # Seats, queues and the person's own bookings change all the time: counted afresh, in one query.
-    live = selectors.seats_and_mine(request.user, [s["pk"] for t in topics for s in t["sessions"]])
-    for topic in topics:
-        upcoming = []
-        for row in topic["sessions"]:
-            taken, queue, mine = live.get(row["pk"], (0, 0, ""))
-            upcoming.append({**row, "seats_free": max(row["capacity"] - taken, 0), "queue_length": queue,
-                             "my_status": Booking.Status(mine).label if mine else ""})
-        topic["upcoming"] = upcoming
+    live = selectors.seats_and_mine(request.user, list(markup["status"]))
+    interested = selectors.interest_topic_ids(request.user)
+    signed_in = request.user.is_authenticated
+    csrf = get_token(request) if signed_in else ""
+    of, none = escape(_("of")), escape(_("none"))
+
+    def fill(match) -> str:
+        kind, pk = match.group(1), int(match.group(2))
+        if kind == "form":
+            if not signed_in:
+                return ""
+            return markup["forms"][pk][pk in interested].replace(CSRF_HOLE, csrf)
+        taken, queue, mine = live.get(pk, (0, 0, ""))
+        if kind == "status":
+            return f"<strong>{escape(Booking.Status(mine).label)}</strong>" if mine else escape(markup["status"][pk])
+        free = max(markup["capacity"][pk] - taken, 0)
+        if free:
+            return f"{free} {of} {markup['capacity'][pk]}"
+        if queue:
+            return f"{none} ({escape(ngettext('%(n)s in the queue', '%(n)s in the queue', queue) % {'n': queue})})"
+        return none
+
     return render(request, "internships/topic_list.html", {
-        "topics": topics, "is_head": _is_head(request.user),
-        "interested": selectors.interest_topic_ids(request.user),
+        "sections": mark_safe(HOLE_RE.sub(fill, markup["sections"])),  # noqa: S308 - rendered and escaped above
+        "is_head": _is_head(request.user),
     })
 
 

@@ -260,3 +260,43 @@ def test_session_page_does_not_grow_with_data(client):
         services.booking_request(user=UserFactory(), session=session)
     _queries(client, url)
     assert _queries(client, url) == small
+
+
+def test_the_kept_list_is_filled_with_each_persons_seats_queue_status_and_interest_form(client):
+    """The list's markup is kept once for everyone (lms/internships/views.py, `_topic_list_markup`); what is filled in
+    per request must be the person's own and the live figures, and no hole may be left unfilled."""
+    start = timezone.localdate() + datetime.timedelta(days=20)
+    full = SessionFactory(topic__title="Краеведческие фонды", start_date=start,
+                          end_date=start + datetime.timedelta(days=1), capacity=1, status=Session.Status.OPEN)
+    other_topic = TopicFactory(title="Работа с детской аудиторией")
+    services.booking_request(user=UserFactory(), session=full)  # takes the only seat
+    queued = [services.booking_request(user=UserFactory(), session=full) for _ in range(2)]
+    assert {b.status for b in queued} == {S.WAITLISTED}
+    learner = UserFactory()
+    services.interest_register(user=learner, topic=other_topic)
+    url = reverse("internships:topics")
+
+    anonymous = client.get(url).content.decode()
+    assert "__hole_" not in anonymous and 'class="inline-form"' not in anonymous
+    assert "нет (2 в очереди)" in anonymous
+
+    client.force_login(learner)
+    response = client.get(url)
+    page = response.content.decode()
+    assert "__hole_" not in page
+    assert "нет (2 в очереди)" in page
+    # One interest form per topic, with the person's token: the topic the learner asked about offers to take them
+    # off the list, the other one to tell them.
+    forms = {topic.pk: page.split(f'action="{reverse("internships:interest", args=[topic.pk])}"', 1)[1]
+             .split("</form>", 1)[0] for topic in (full.topic, other_topic)}
+    assert 'name="withdraw"' in forms[other_topic.pk] and 'name="withdraw"' not in forms[full.topic.pk]
+    token = forms[other_topic.pk].split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert len(token) == 64
+    client.handler.enforce_csrf_checks = True  # the token filled in must be one the site accepts
+    assert client.post(reverse("internships:interest", args=[other_topic.pk]),
+                       {"csrfmiddlewaretoken": token, "withdraw": "1"}).status_code == 302
+
+    client.force_login(queued[0].user)
+    theirs = client.get(url).content.decode()
+    assert "<strong>" in theirs.split("<tbody>", 1)[1]  # their own place in the queue
+    assert "withdraw" not in theirs
