@@ -55,3 +55,17 @@ def test_values_must_reach_the_sql_unchanged():
     query = FixedQuery(lambda pk: Enrolment.objects.filter(pk=pk), 1)
     with pytest.raises(TypeError):
         query.rows(1, 2)
+
+
+def test_constants_of_the_queryset_stay_and_text_values_are_given_as_text(studied):
+    """A status list written in the queryset stays as it is; a value compared with a character column reaches the
+    SQL as text (the SCORM commit's locks, courses/packages/runtime.py)."""
+    learner, course, _lessons = studied
+    active = FixedQuery(lambda user_id, course_id: Enrolment.objects.filter(
+        user_id=user_id, course_id=course_id, status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED)), 2)
+    assert [e.pk for e in active.instances(learner.pk, course.pk)] == [Enrolment.objects.get(user=learner).pk]
+    Enrolment.objects.update(status=Enrolment.Status.WITHDRAWN)
+    assert active.instances(learner.pk, course.pk) == []
+    by_status = FixedQuery(lambda user_id, status: Enrolment.objects.filter(user_id=user_id, status=status), 2)
+    assert len(by_status.instances(learner.pk, Enrolment.Status.WITHDRAWN)) == 1
+    assert by_status.instances(learner.pk, Enrolment.Status.ACTIVE) == []

@@ -25,6 +25,8 @@ from courses import selectors
 from courses.models import Enrolment
 from courses.services import EnrolmentError, _enrolment_for_study, enrolment_progress_refresh
 from lms.accounts.models import User
+from lms import content_cache
+from lms.fixed_queries import FixedQuery
 
 from . import cmi
 from .models import ScormAttempt, ScormInteraction, ScormLessonPage, ScormScoState
@@ -68,6 +70,13 @@ def learner_name(user: User) -> str:
     """SCORM wants «last, first» (cmi.core.student_name / cmi.learner_name)."""
     parts = [part for part in (user.last_name, user.first_name) if part]
     return ", ".join(parts) or user.email
+
+
+def live_lesson(lesson_id: int) -> ScormLessonPage | None:
+    """A published SCORM lesson with its package, for the commits: kept in the content cache (publishing or
+    withdrawing a lesson starts a new generation; a package in use is never changed or deleted)."""
+    return content_cache.cached(f"scorm-lesson:{lesson_id}", lambda: ScormLessonPage.objects.live().select_related(
+        "package").filter(pk=lesson_id).first())
 
 
 def _sco(lesson: ScormLessonPage, sco_index: int) -> dict:
@@ -265,9 +274,31 @@ def meets_rule(lesson: ScormLessonPage, attempt: ScormAttempt) -> bool:
     return attempt.completion_status == Completion.COMPLETED
 
 
+# A commit arrives every 30 s from every learner in a SCORM lesson: its three locking reads have SQL built once per
+# process (lms/fixed_queries.py), and the enrolment is read without its course (the course comes from the content
+# cache when the progress must be recounted).
+_LOCK_ENROLMENT = FixedQuery(lambda user_id, course_id: Enrolment.objects.select_for_update().filter(
+    user_id=user_id, course_id=course_id, status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED))
+    .order_by("pk")[:1], 2)
+_LOCK_LATEST_ATTEMPT = FixedQuery(lambda user_id, lesson_id: ScormAttempt.objects.select_for_update().filter(
+    user_id=user_id, lesson_id=lesson_id).order_by("-number")[:1], 2)
+_LOCK_STATE = FixedQuery(lambda attempt_id, sco: ScormScoState.objects.select_for_update().filter(
+    attempt_id=attempt_id, sco=sco).order_by()[:1], 2)
+
+
+def _commit_enrolment(user: User, lesson: ScormLessonPage):
+    course = selectors.lesson_course(lesson)
+    if course is None:
+        raise ScormRuntimeError(_("This lesson does not belong to a course."), status=403)
+    found = _LOCK_ENROLMENT.instances(user.pk, course.pk)
+    if not found:
+        raise ScormRuntimeError(_("Enrol in the course to study its lessons."), status=403)
+    found[0].course = course
+    return found[0]
+
+
 def _locked_attempt(user: User, lesson: ScormLessonPage, attempt_id: int, enrolment: Enrolment) -> ScormAttempt:
-    latest = (ScormAttempt.objects.select_for_update().filter(user=user, lesson=lesson).order_by("-number")
-              .first())
+    latest = next(iter(_LOCK_LATEST_ATTEMPT.instances(user.pk, lesson.pk)), None)
     if latest is not None and latest.pk == attempt_id:
         if enrolment.cycle_started_at is not None and latest.started_at < enrolment.cycle_started_at:
             raise ScormRuntimeError(_("The course has been reopened for recertification. Reload the page to start "
@@ -288,12 +319,9 @@ def scorm_commit(*, user: User, lesson: ScormLessonPage, attempt_id: int, sco_in
     Rows are locked in the same order as a launch locks them (enrolment, attempt, SCO state), so a launch and a
     commit of the same person wait for each other instead of deadlocking."""
     sco = _sco(lesson, sco_index)
-    try:
-        enrolment = _study_enrolment(user, lesson)
-    except EnrolmentError as refusal:
-        raise ScormRuntimeError(str(refusal), status=403) from None
+    enrolment = _commit_enrolment(user, lesson)
     attempt = _locked_attempt(user, lesson, attempt_id, enrolment)
-    state = ScormScoState.objects.select_for_update().filter(attempt=attempt, sco=sco["identifier"]).first()
+    state = next(iter(_LOCK_STATE.instances(attempt.pk, sco["identifier"])), None)
     if state is None or not 1 <= session <= state.sessions:
         raise ScormRuntimeError(_("This part of the lesson was not opened properly. Reload the page."), status=409)
     version = lesson.package.version
@@ -303,9 +331,10 @@ def scorm_commit(*, user: User, lesson: ScormLessonPage, attempt_id: int, sco_in
                               "score_scaled", "location", "suspend_data", "total_seconds", "session_seconds",
                               "revision", "updated_at"])
     _save_interactions(state, checked.interactions)
-    others = list(ScormScoState.objects.filter(attempt=attempt).exclude(pk=state.pk).only(
-        "completion_status", "success_status", "score_raw", "score_min", "score_max", "score_scaled",
-        "total_seconds", "sessions"))
+    others = [] if len(lesson.package.scos) == 1 else list(  # one SCO: nothing else to roll up
+        ScormScoState.objects.filter(attempt=attempt).exclude(pk=state.pk).only(
+            "completion_status", "success_status", "score_raw", "score_min", "score_max", "score_scaled",
+            "total_seconds", "sessions"))
     rollup(attempt, len(lesson.package.scos), [state, *others])
     attempt.updated_at = timezone.now()
     satisfied_now = attempt.satisfied_at is None and meets_rule(lesson, attempt)

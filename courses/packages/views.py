@@ -84,7 +84,7 @@ def commit(request, lesson_id: int):
             raise TypeError
     except (KeyError, TypeError, ValueError):
         return _json_error(_("The lesson sent data the server cannot read."), 400)
-    lesson = ScormLessonPage.objects.live().select_related("package").filter(pk=lesson_id).first()
+    lesson = runtime.live_lesson(lesson_id)
     if lesson is None:
         return _json_error(_("This lesson is not available."), 404)
     try:
