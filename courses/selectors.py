@@ -218,14 +218,20 @@ class Dashboard:
 ASSIGNED_SOURCES = (Enrolment.Source.MANDATORY, Enrolment.Source.ADMIN, Enrolment.Source.COHORT)
 
 
+# What a link to a page needs (pageurl: the address within its site, and the locale when several languages are on).
+DASHBOARD_PAGE_FIELDS = ("title", "url_path", "path", "depth", "locale_id", "live", "content_type_id")
+
+
 def learner_dashboard(user: User, *, today: date | None = None, suggestions: int = 3) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = list(
         Enrolment.objects.filter(user=user, status__in=(Status.REQUESTED, Status.ACTIVE, Status.COMPLETED))
         .select_related("course", "last_lesson").order_by("due_date", "-created_at")
-        # the page shows titles and links: the course's description stays in the database (the last lesson is read
-        # as a plain page: title and address)
-        .defer("course__description")
+        # the page shows titles, hours and links: of the course and the last lesson only those columns are read (a
+        # page's dozens of columns made building the rows cost more than the query)
+        .only(*(f.attname for f in Enrolment._meta.concrete_fields if not f.is_relation), "user_id", "course_id",
+              "last_lesson_id", *(f"course__{name}" for name in DASHBOARD_PAGE_FIELDS), "course__academic_hours",
+              *(f"last_lesson__{name}" for name in DASHBOARD_PAGE_FIELDS))
     )
     active = [e for e in enrolments if e.status == Status.ACTIVE]
     assigned = [e for e in active if e.source in ASSIGNED_SOURCES]

@@ -9,7 +9,8 @@ models through `raw()` (Django still applies the database's converters: 0.45 ms 
 through a cursor. The queryset stays the one place that says what is read, and the tests compare both ways.
 
 Constants the queryset itself holds (a status list, say) stay in the parameters as they are; a value may reach the
-SQL as its text (a character column compared with a marker), and is then given as text.
+SQL as its text (a character column compared with a marker), and is then given as text, and more than once (each
+part of a union).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ class FixedQuery:
             where = {marker: i for i, marker in enumerate(markers)} | {str(m): i for i, m in enumerate(markers)}
             # (index of the value, or None for a constant; the constant, or the type the value is given as)
             order = [(where[p], type(p)) if isinstance(p, (int, str)) and p in where else (None, p) for p in params]
-            if sorted(i for i, _ in order if i is not None) != list(range(self.arity)):
-                raise ValueError(f"FixedQuery: the values must reach the SQL unchanged, once each: {params!r}")
+            if {i for i, _ in order if i is not None} != set(range(self.arity)):
+                raise ValueError(f"FixedQuery: every value must reach the SQL unchanged: {params!r}")
             compiled = self._compiled[using] = (queryset, sql, order)
         return compiled
 

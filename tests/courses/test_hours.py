@@ -119,6 +119,7 @@ def test_the_bulk_read_gives_each_person_s_figures_in_one_query():
     assert few_queries == many_queries == 1
     assert many == {p.pk: hours.hours_by_year(p) for p in people}
     assert many[people[2].pk] == {2026: 24, 2025: 16} and nobody.pk not in many
+    assert hours.hours_by_year(nobody) == {}  # one person: the SQL built once (lms/fixed_queries.py)
     assert hours.hours_by_year_for([]) == {}
     from lms.accounts.models import User
     with CaptureQueriesContext(connection) as queries:
