@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet, Subquery
 
 from courses.models import Attempt, CoursePage, Enrolment, Question, QuestionCategory
 from courses.selectors import courses_managed_by
+from lms import content_cache
 from lms.accounts.models import User
 
 # --- Quiz pages for learners ----------------------------------------------------------------------------------------
@@ -44,11 +45,13 @@ def managed_attempt(user: User, attempt_id: int):
 
 
 def quiz_feedback_bands(quiz) -> list:
-    """The quiz's overall feedback by grade boundaries (one query)."""
+    """The quiz's overall feedback by grade boundaries: part of the published quiz (edited with it, so publishing
+    starts a new content generation), kept in the content cache (one query when it is not there)."""
 
     from .models import QuizFeedbackBand
 
-    return list(QuizFeedbackBand.objects.filter(quiz=quiz).order_by("min_percent", "sort_order"))
+    return content_cache.cached(f"quiz-feedback-bands:{quiz.pk}", lambda: list(
+        QuizFeedbackBand.objects.filter(quiz=quiz).order_by("min_percent", "sort_order"))) or []
 
 
 # --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------
