@@ -43,7 +43,9 @@ def course_lessons(course: CoursePage) -> QuerySet[LessonPage]:
 
 
 def course_for_lesson(lesson: LessonPage) -> CoursePage:
-    course = CoursePage.objects.ancestor_of(lesson).first()
+    from .selectors import lesson_course  # the published structure, kept in the content cache
+
+    course = lesson_course(lesson)
     if course is None:
         raise EnrolmentError(_("This lesson does not belong to a course."))
     return course
