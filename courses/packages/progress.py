@@ -5,11 +5,14 @@ attempt of the current recertification cycle has met the lesson's rule (``ScormA
 from __future__ import annotations
 
 from courses.completion import Contribution
+from lms import content_cache
 from courses.models import ScormAttempt, ScormLessonPage
 
 
 def scorm_progress(enrolment) -> Contribution:
-    lessons = list(ScormLessonPage.objects.live().descendant_of(enrolment.course).only("pk", "is_required"))
+    # Which SCORM lessons the course has is its published structure, the same for everyone: kept in the content cache.
+    lessons = content_cache.cached(f"scorm-lessons:{enrolment.course_id}", lambda: list(
+        ScormLessonPage.objects.live().descendant_of(enrolment.course).only("pk", "is_required")))
     if not lessons:
         return Contribution()
     satisfied = ScormAttempt.objects.filter(lesson__in=lessons, user_id=enrolment.user_id, satisfied_at__isnull=False)

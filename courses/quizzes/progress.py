@@ -5,14 +5,17 @@ quiz is practice and does not count."""
 from __future__ import annotations
 
 from courses.completion import Contribution
+from lms import content_cache
 from courses.models import Attempt, QuizPage
 
 from .services import quiz_passed
 
 
 def quiz_progress(enrolment) -> Contribution:
-    quizzes = list(QuizPage.objects.live().descendant_of(enrolment.course).filter(is_required=True).only(
-        "pk", "is_required", "grading_method", "pass_percent"))
+    # Which quizzes count is the published course's structure, the same for everyone: kept in the content cache.
+    quizzes = content_cache.cached(f"required-quizzes:{enrolment.course_id}", lambda: list(
+        QuizPage.objects.live().descendant_of(enrolment.course).filter(is_required=True).only(
+            "pk", "is_required", "grading_method", "pass_percent")))
     if not quizzes:
         return Contribution()
     finished: dict[int, list] = {quiz.pk: [] for quiz in quizzes}

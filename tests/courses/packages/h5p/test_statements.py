@@ -174,7 +174,7 @@ def test_an_earlier_cycle_does_not_count(client, quiz_content):
     from django.utils import timezone
 
     from courses.recertification import enrolment_reopen
-    from courses.services import enrolment_create
+    from courses.services import enrolment_create, enrolment_progress_refresh
 
     course = pages.course(validity_months=12, recertification_window_days=30)
     lesson = pages.lesson(course, body=[h5p_block(quiz_content, block_id="task")])
@@ -200,7 +200,7 @@ def test_an_earlier_cycle_does_not_count(client, quiz_content):
 def test_a_statement_costs_a_fixed_number_of_queries(client, h5p_course, quiz_content, kind):
     """The same count with 2 or 7 required blocks in the lesson, and 1 or 30 statements kept before: a sub-question's
     statement, a top-level answer that finishes a block, and one that finishes the lesson's last block."""
-    from courses.services import enrolment_create
+    from courses.services import enrolment_create, enrolment_progress_refresh
 
     pages.lesson(h5p_course)  # a lesson nobody studies here: the course's completion stays out of the count
     counts = []
@@ -208,7 +208,8 @@ def test_a_statement_costs_a_fixed_number_of_queries(client, h5p_course, quiz_co
         lesson = pages.lesson(h5p_course, body=[h5p_block(quiz_content, block_id=f"b{index}")
                                                 for index in range(blocks)])
         learner = UserFactory()
-        enrolment_create(user=learner, course=h5p_course, source="self")
+        enrolment = enrolment_create(user=learner, course=h5p_course, source="self")
+        enrolment_progress_refresh(enrolment=enrolment)  # the course's structure is now in the content cache
         client.force_login(learner)
         for _ in range(earlier):
             assert post(client, lesson, "b0", statement(quiz_content, parent=True, sub="q")).status_code == 200
