@@ -38,18 +38,14 @@ from geventhttpclient import connectionpool
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
+from journey_pages import ATTEMPT_RE, CSRF_RE, quiz_answer
 from scorm_commits import commit_problem, grow_suspend, scorm_config, scorm_time
 
 DATA = json.loads(open(os.environ["LMS_LOAD_DATA"], encoding="utf-8").read())
 OUT = os.environ.get("LMS_LOAD_OUT", "")
 THINK_MIN, THINK_MAX = DATA.get("think", [7.5, 15.0])
 
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LOGGED_IN_MARK = 'action="/accounts/logout/"'
-ATTEMPT_RE = re.compile(r"/attempts/(\d+)/")
-CHOICE_RE = re.compile(r'<input type="(?:radio|checkbox)" name="(q-\d+)" value="([^"]+)"')
-TEXT_RE = re.compile(r'<input type="text" name="(q-\d+)"')
-SEQUENCE_RE = re.compile(r'name="sequence" value="(-?\d+)"')
 
 _accounts = iter(DATA["accounts"])
 
@@ -322,15 +318,7 @@ class JourneyLearner(LearnerBase):
                   data={"csrfmiddlewaretoken": self.csrf(mine)})
 
     def answer(self, page):
-        data = {"csrfmiddlewaretoken": self.csrf(page), "page": "1"}
-        sequence = SEQUENCE_RE.search(page)
-        data["sequence"] = sequence.group(1) if sequence else "0"
-        choice, text = CHOICE_RE.search(page), TEXT_RE.search(page)
-        if choice and (not text or choice.start() < text.start()):
-            data[choice.group(1)] = choice.group(2)
-        elif text:
-            data[text.group(1)] = "Кемерово"
-        return data
+        return quiz_answer(page, self.csrf(page))
 
 
 # --- quiz rush -----------------------------------------------------------------------------------------------------

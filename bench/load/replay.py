@@ -24,7 +24,6 @@ import json
 import os
 import pstats
 import random
-import re
 import statistics
 import sys
 import time
@@ -37,13 +36,9 @@ sys.path[:0] = [HERE, ROOT]
 
 from common import REDIS_BROKER, REDIS_CACHE, load_constants, say  # noqa: E402
 from database import make_copy  # noqa: E402
+from journey_pages import ATTEMPT_RE, CSRF_RE, quiz_answer  # noqa: E402
 from scorm_commits import grow_suspend, scorm_config, scorm_time  # noqa: E402
 
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-ATTEMPT_RE = re.compile(r"/attempts/(\d+)/")
-CHOICE_RE = re.compile(r'<input type="(?:radio|checkbox)" name="(q-\d+)" value="([^"]+)"')
-TEXT_RE = re.compile(r'<input type="text" name="(q-\d+)"')
-SEQUENCE_RE = re.compile(r'name="sequence" value="(-?\d+)"')
 
 
 def main() -> None:
@@ -274,15 +269,7 @@ def csrf(page: str) -> str:
 
 
 def answer(page: str) -> dict:
-    data = {"csrfmiddlewaretoken": csrf(page), "page": "1"}
-    sequence = SEQUENCE_RE.search(page)
-    data["sequence"] = sequence.group(1) if sequence else "0"
-    choice, text = CHOICE_RE.search(page), TEXT_RE.search(page)
-    if choice and (not text or choice.start() < text.start()):
-        data[choice.group(1)] = choice.group(2)
-    elif text:
-        data[text.group(1)] = "Кемерово"
-    return data
+    return quiz_answer(page, csrf(page))
 
 
 if __name__ == "__main__":
