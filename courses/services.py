@@ -14,6 +14,7 @@ from wagtail.models import GroupPagePermission, Page
 
 from lms.accounts.models import User
 from lms.dates import valid_until_for
+from lms.fixed_queries import FixedQuery
 
 from .completion import contributed_items, lesson_requirements
 from .models import (
@@ -336,11 +337,18 @@ def _complete(enrolment: Enrolment) -> None:
     transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment_id=enrolment_id))
 
 
+# Every studied lesson, launch and SCORM commit (one every 30 s per learner in a SCORM lesson) locks the enrolment:
+# SQL built once per process (lms/fixed_queries.py); the course is the caller's, not read again.
+_LOCK_ENROLMENT_FOR_STUDY = FixedQuery(lambda user_id, course_id: Enrolment.objects.select_for_update().filter(
+    user_id=user_id, course_id=course_id, status__in=(Status.ACTIVE, Status.COMPLETED)).order_by("pk")[:1], 2)
+
+
 def _enrolment_for_study(user: User, course: CoursePage) -> Enrolment:
-    enrolment = (Enrolment.objects.select_for_update(of=("self",)).select_related("course")
-                 .filter(user=user, course=course, status__in=(Status.ACTIVE, Status.COMPLETED)).first())
-    if enrolment is None:
+    found = _LOCK_ENROLMENT_FOR_STUDY.instances(user.pk, course.pk)
+    if not found:
         raise EnrolmentError(_("Enrol in the course to study its lessons."))
+    enrolment = found[0]
+    enrolment.course = course
     return enrolment
 
 

@@ -91,8 +91,6 @@ def main() -> None:
 
     import django
 
-    if os.environ.get("REPLAY_WATCH"):
-        exec(open(os.environ["REPLAY_WATCH"]).read(), {})
     django.setup()
     from django.core.management import call_command
 

@@ -5,8 +5,8 @@ attempt of the current recertification cycle has met the lesson's rule (``ScormA
 from __future__ import annotations
 
 from courses.completion import Contribution
-from lms import content_cache
 from courses.models import ScormAttempt, ScormLessonPage
+from lms import content_cache
 
 
 def scorm_progress(enrolment) -> Contribution:

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from courses import selectors
 from courses.models import Enrolment
 from courses.services import EnrolmentError, _enrolment_for_study, enrolment_progress_refresh
-from lms.accounts.models import User
 from lms import content_cache
+from lms.accounts.models import User
 from lms.fixed_queries import FixedQuery
 
 from . import cmi
@@ -274,27 +274,12 @@ def meets_rule(lesson: ScormLessonPage, attempt: ScormAttempt) -> bool:
     return attempt.completion_status == Completion.COMPLETED
 
 
-# A commit arrives every 30 s from every learner in a SCORM lesson: its three locking reads have SQL built once per
-# process (lms/fixed_queries.py), and the enrolment is read without its course (the course comes from the content
-# cache when the progress must be recounted).
-_LOCK_ENROLMENT = FixedQuery(lambda user_id, course_id: Enrolment.objects.select_for_update().filter(
-    user_id=user_id, course_id=course_id, status__in=(Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED))
-    .order_by("pk")[:1], 2)
+# A commit arrives every 30 s from every learner in a SCORM lesson: its locking reads have SQL built once per
+# process (lms/fixed_queries.py; the enrolment's in courses.services).
 _LOCK_LATEST_ATTEMPT = FixedQuery(lambda user_id, lesson_id: ScormAttempt.objects.select_for_update().filter(
     user_id=user_id, lesson_id=lesson_id).order_by("-number")[:1], 2)
 _LOCK_STATE = FixedQuery(lambda attempt_id, sco: ScormScoState.objects.select_for_update().filter(
     attempt_id=attempt_id, sco=sco).order_by()[:1], 2)
-
-
-def _commit_enrolment(user: User, lesson: ScormLessonPage):
-    course = selectors.lesson_course(lesson)
-    if course is None:
-        raise ScormRuntimeError(_("This lesson does not belong to a course."), status=403)
-    found = _LOCK_ENROLMENT.instances(user.pk, course.pk)
-    if not found:
-        raise ScormRuntimeError(_("Enrol in the course to study its lessons."), status=403)
-    found[0].course = course
-    return found[0]
 
 
 def _locked_attempt(user: User, lesson: ScormLessonPage, attempt_id: int, enrolment: Enrolment) -> ScormAttempt:
@@ -319,7 +304,10 @@ def scorm_commit(*, user: User, lesson: ScormLessonPage, attempt_id: int, sco_in
     Rows are locked in the same order as a launch locks them (enrolment, attempt, SCO state), so a launch and a
     commit of the same person wait for each other instead of deadlocking."""
     sco = _sco(lesson, sco_index)
-    enrolment = _commit_enrolment(user, lesson)
+    try:
+        enrolment = _study_enrolment(user, lesson)
+    except EnrolmentError as refusal:
+        raise ScormRuntimeError(str(refusal), status=403) from None
     attempt = _locked_attempt(user, lesson, attempt_id, enrolment)
     state = next(iter(_LOCK_STATE.instances(attempt.pk, sco["identifier"])), None)
     if state is None or not 1 <= session <= state.sessions:

@@ -5,8 +5,8 @@ quiz is practice and does not count."""
 from __future__ import annotations
 
 from courses.completion import Contribution
-from lms import content_cache
 from courses.models import Attempt, QuizPage
+from lms import content_cache
 
 from .services import quiz_passed
 

@@ -51,7 +51,7 @@ def quiz_feedback_bands(quiz) -> list:
     from .models import QuizFeedbackBand
 
     return content_cache.cached(f"quiz-feedback-bands:{quiz.pk}", lambda: list(
-        QuizFeedbackBand.objects.filter(quiz=quiz).order_by("min_percent", "sort_order"))) or []
+        QuizFeedbackBand.objects.filter(quiz=quiz).order_by("min_percent", "sort_order")))
 
 
 # --- Quiz admin screens: the question bank and the essay grading queue --------------------------------------------

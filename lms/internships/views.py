@@ -60,6 +60,7 @@ def _topic_list_shared(today) -> list[dict]:
 
 
 HOLE_RE = re.compile(r"__hole_(seats|status|form)_(\d+)_7c3e__")
+CSRF_HOLE = "__hole_csrf_7c3e__"
 
 
 def _hole(kind: str, pk: int) -> str:
@@ -77,19 +78,16 @@ def _topic_list_markup(today) -> dict:
         topic["form_hole"] = _hole("form", topic["pk"])
         for row in topic["sessions"]:
             row["seats_hole"], row["status_hole"] = _hole("seats", row["pk"]), _hole("status", row["pk"])
-    forms = {}
-    for topic in topics:
-        forms[topic["pk"]] = tuple(render_to_string("internships/_topic_interest_form.html", {
-            "url": topic["interest_url"], "interested": interested, "csrf_token": CSRF_HOLE}) for interested in (False, True))
+    forms = {topic["pk"]: tuple(
+        render_to_string("internships/_topic_interest_form.html",
+                         {"url": topic["interest_url"], "interested": interested, "csrf_token": CSRF_HOLE})
+        for interested in (False, True)) for topic in topics}
     return {
         "sections": render_to_string("internships/_topic_sections.html", {"topics": topics}),
         "status": {row["pk"]: row["status"] for topic in topics for row in topic["sessions"]},
         "capacity": {row["pk"]: row["capacity"] for topic in topics for row in topic["sessions"]},
         "forms": forms,
     }
-
-
-CSRF_HOLE = "__hole_csrf_7c3e__"
 
 
 def topic_list(request):
