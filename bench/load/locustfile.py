@@ -66,10 +66,12 @@ class Recorder:
         self.journeys_started = 0
         self.journeys_done = 0
         self.pool_exhausted = 0
+        self.stamps: list[tuple[float, float, str]] = []  # (when it answered, response time ms, step)
 
     def add(self, name, response_time, response, exception):
         now = time.time()
         self.times[name].append(response_time)
+        self.stamps.append((now, response_time, name))
         self.first_at.setdefault(name, now)
         self.last_at[name] = now
         if response is not None and getattr(response, "headers", None) is not None:
@@ -78,6 +80,15 @@ class Recorder:
                 self.queries[name].append(int(value))
         if exception is not None:
             self.failures[name][str(exception)[:200]] += 1
+
+    def timeline(self, pct, every: float = 10.0) -> list[dict]:
+        """Every step together, in windows of `every` seconds from the start of measuring: how many answered, and
+        how long they took (a stall shows as a window whose mean jumps while the requests answered drop)."""
+        buckets: dict[int, list[float]] = defaultdict(list)
+        for when, response_time, _name in self.stamps:
+            buckets[int((when - self.started) // every)].append(response_time)
+        return [{"from": n * every, "requests": len(values), "mean": statistics.fmean(values),
+                 "p95": pct(values, 95), "max": max(values)} for n, values in sorted(buckets.items())]
 
     def dump(self, path):
         stopped = time.time()
@@ -105,9 +116,12 @@ class Recorder:
             "failures": {name: dict(messages) for name, messages in self.failures.items()},
             "journeys_started": self.journeys_started, "journeys_done": self.journeys_done,
             "pool_exhausted": self.pool_exhausted,
+            "timeline": self.timeline(pct),
         }
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False, indent=1)
+        with open(path + ".stamps", "w", encoding="utf-8") as handle:  # every request, for a closer look
+            json.dump([(round(w - self.started, 3), t, n) for w, t, n in self.stamps], handle, ensure_ascii=False)
 
 
 RECORDER = Recorder()

@@ -17,7 +17,7 @@ def fmt(value, digits=0) -> str:
     return f"{value:,.{digits}f}".replace(",", " ")
 
 
-def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, window, after) -> Path:
+def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, window, after, pulse=()) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     day = datetime.date.today().isoformat()
     path = RESULTS / f"load-{args.scenario}-{day}-i{args.instances}-u{args.users}.md"
@@ -149,6 +149,8 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
             f"| no errors | {rush_failures} failed (log-in included) | {'yes' if rush_failures == 0 else 'no'} |",
         ]
 
+    lines += over_time(results, pulse, meta["cores"])
+
     # Resources
     if samples:
         inside = [s for s in samples if window[0] <= s["t"] <= window[1]] or samples
@@ -179,6 +181,45 @@ def write_report(args, *, meta, sizes, picked, results, locust_rows, samples, wi
     lines += ["", f"Raw files (locust CSV, JSON, server logs): `{meta['run_dir']}` (temporary).", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def over_time(results: dict, pulse, cores: int, target_ms: float = 300.0) -> list[str]:
+    """Every step together in 10-second windows, beside the machine's CPU and the database's connections in the same
+    seconds: a stall (nothing answered for a while, then everything late) reads differently from a CPU that is
+    simply full."""
+    timeline = results.get("timeline") or []
+    if not timeline:
+        return []
+    started = results["started"]
+    lines = ["", "## Over time", "",
+             "All steps together, in 10 s windows from the start of measuring. Machine and database sampled once a "
+             "second: CPU busy and disk wait in % of all cores; steal is time the hypervisor gave to other machines; "
+             "the run's database connections running a statement (mean, max), and the most of them waiting for a "
+             "lock or for I/O at one moment.", "",
+             "| from s | requests/s | mean ms | p95 ms | max ms | CPU busy | disk wait | steal | DB running | "
+             "lock waits | I/O waits | wait events |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    late = 0
+    for window in timeline:
+        start = started + window["from"]
+        inside = [p for p in pulse if start <= p["t"] < start + 10]
+        if (window["p95"] or 0) >= target_ms:
+            late += 1
+
+        def mean(key):
+            return fmt(statistics.fmean(p[key] for p in inside)) if inside else "—"
+
+        busy = fmt(statistics.fmean(100 - p["idle"] for p in inside)) if inside else "—"
+        running = (f"{fmt(statistics.fmean(p['db_active'] for p in inside), 1)} / "
+                   f"{max(p['db_active'] for p in inside)}") if inside else "—"
+        waits = sorted({w for p in inside for w in p["db_waits"]})
+        lines.append(
+            f"| {fmt(window['from'])} | {fmt(window['requests'] / 10, 1)} | {fmt(window['mean'])} | "
+            f"{fmt(window['p95'])} | {fmt(window['max'])} | {busy} | {mean('iowait')} | {mean('steal')} | {running} | "
+            f"{max((p['db_lock'] for p in inside), default='—')} | {max((p['db_io'] for p in inside), default='—')} | "
+            f"{', '.join(waits[:4]) or ''} |")
+    lines += ["", f"Windows whose p95 (all steps) reached {fmt(target_ms)} ms: {late} of {len(timeline)}."]
+    return lines
 
 
 def scorm_summary(steps: dict, seconds: float) -> list[str]:

@@ -68,7 +68,7 @@ from common import (FIRST_APP_PORT, HERE, LOCUST, NGINX_PORT, PYTHON, REDIS_BROK
 from database import dataset_sizes, make_copy
 from learners import pick_learners
 from report import read_locust_csv, write_report
-from sampling import Sampler
+from sampling import Pulse, Sampler
 from servers import PROCESSES, ensure_tools, nginx_config, spawn, stop_all, wait_http
 
 
@@ -267,6 +267,8 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
         f"locust: {args.users} learners log in, then start the quiz within {args.rush_window} s")
     sampler = Sampler(groups, args.copy)
     sampler.start()
+    pulse = Pulse(database_url, args.copy)
+    pulse.start()
     locust = spawn("locust", command, locust_env, run_dir / "locust.log")
     sampler.groups["locust"] = [locust.pid]
     try:
@@ -276,10 +278,12 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
         os.killpg(locust.pid, signal.SIGINT)
         locust.wait(timeout=60)
     sampler.stop()
+    pulse.stop()
     load_end = " ".join(f"{x:.2f}" for x in os.getloadavg())
     if not out_file.exists():
         die(f"locust wrote no results (exit code {locust.returncode}); see {run_dir / 'locust.log'}")
     results = json.loads(out_file.read_text(encoding="utf-8"))
+    (run_dir / "samples.json").write_text(json.dumps({"processes": sampler.samples, "pulse": pulse.samples}))
 
     after = []
     broker = redis.Redis.from_url(REDIS_BROKER)
@@ -320,7 +324,7 @@ def run(args, *, nginx, domain, password, run_dir, duration, ramp, load_start) -
         "hashers": hashers, "duration": int(results["stopped"] - results["started"]), "run_dir": str(run_dir),
     }
     report = write_report(args, meta=meta, sizes=sizes, picked=picked, results=results,
-                          locust_rows=read_locust_csv(prefix), samples=sampler.samples,
+                          locust_rows=read_locust_csv(prefix), samples=sampler.samples, pulse=pulse.samples,
                           window=(results["started"], results["stopped"]), after=after)
     say(f"report: {report.relative_to(ROOT)}")
     print(report.read_text(encoding="utf-8"))

@@ -65,3 +65,44 @@ class Sampler(threading.Thread):
     def stop(self):
         self.stop_event.set()
         self.join(timeout=10)
+
+
+class Pulse(threading.Thread):
+    """Once a second: where the machine's CPU time went (busy, waiting for the disk, taken by the hypervisor) and what
+    the run's database connections were doing (running, waiting for a lock, waiting for I/O). With the response times
+    per window (the locustfile's timeline) it tells a stall of the server from plain saturation of the CPU."""
+
+    def __init__(self, database_url: str, database: str, every: float = 1.0):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.psutil, self.database_url, self.database, self.every = psutil, database_url, database, every
+        self.samples: list[dict] = []
+        self.stop_event = threading.Event()
+
+    def run(self):
+        import psycopg
+
+        psutil = self.psutil
+        psutil.cpu_times_percent()
+        with psycopg.connect(self.database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            while not self.stop_event.wait(self.every):
+                times = psutil.cpu_times_percent()
+                rows = conn.execute(
+                    "SELECT state, coalesce(wait_event_type, ''), coalesce(wait_event, '') FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                    [self.database]).fetchall()
+                active = [r for r in rows if r[0] == "active"]
+                self.samples.append({
+                    "t": time.time(), "idle": times.idle, "iowait": getattr(times, "iowait", 0.0),
+                    "steal": getattr(times, "steal", 0.0),
+                    "db_active": len(active),
+                    "db_lock": sum(1 for r in active if r[1] == "Lock"),
+                    "db_io": sum(1 for r in active if r[1] in ("IO", "LWLock")),
+                    "db_idle_in_tx": sum(1 for r in rows if r[0] and r[0].startswith("idle in transaction")),
+                    "db_waits": sorted({f"{r[1]}:{r[2]}" for r in active if r[1] and r[1] != "Client"}),
+                })
+
+    def stop(self):
+        self.stop_event.set()
+        self.join(timeout=10)
