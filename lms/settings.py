@@ -219,6 +219,8 @@ EMAIL_SUBJECT_PREFIX = "[Обучение ОНБ] "
 # --- Accounts -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # first: a person's permissions in one query, kept where the two below look for them (it logs nobody in)
+    "lms.accounts.backends.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -32,3 +32,38 @@ def test_an_older_pbkdf2_password_still_logs_in_and_is_rehashed(client, producti
     assert response.status_code == 302
     person.refresh_from_db()
     assert identify_hasher(person.password).algorithm == "argon2"
+
+
+def test_libsodium_and_argon2_cffi_agree_on_the_same_hashes(production_hashers):
+    """A log-in is checked by libsodium when it can: it must accept exactly what argon2-cffi accepts, both ways."""
+    import argon2
+    from nacl.pwhash import argon2id as sodium
+
+    from lms.accounts.hashers import Argon2idHasher
+
+    hasher = Argon2idHasher()
+    for password in ("Пароль-2026", "ёЁ й «кавычки» 𝔘", "x" * 200):
+        ours = make_password(password)  # argon2-cffi makes it
+        assert hasher.verify(password, ours)
+        assert not hasher.verify(password + " ", ours) and not hasher.verify(password.upper() + "!", ours)
+        # libsodium's own hash of the same parameters is read by argon2-cffi, and by us
+        theirs = sodium.str(password.encode(), opslimit=2, memlimit=19 * 1024 * 1024).decode()
+        assert theirs.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert argon2.PasswordHasher().verify(theirs, password)
+        assert hasher.verify(password, "argon2" + theirs)
+        assert not hasher.verify("не тот", "argon2" + theirs)
+
+
+def test_hashes_libsodium_cannot_take_are_checked_by_argon2_cffi(production_hashers):
+    """Several lanes (Django's own default) or Argon2i: the check falls back to argon2-cffi, and rehashes follow."""
+    import argon2
+
+    from lms.accounts.hashers import Argon2idHasher
+
+    hasher = Argon2idHasher()
+    for kind, lanes in ((argon2.Type.ID, 8), (argon2.Type.I, 1)):
+        encoded = "argon2" + argon2.PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=lanes,
+                                                   type=kind).hash("Пароль-1")
+        assert hasher.verify("Пароль-1", encoded) and not hasher.verify("Пароль-2", encoded)
+        assert hasher.must_update(encoded)
+    assert not hasher.verify("x", "argon2$argon2id$v=19$m=19456,t=2,p=1$bm90IGEgc2FsdA$bm90IGEgaGFzaA")
