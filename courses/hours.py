@@ -45,6 +45,7 @@ from django.db.models import CharField, DateField, F, IntegerField, OuterRef, Qu
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from lms import content_cache
 from lms.fixed_queries import FixedQuery
 from lms.internships.models import Booking
 
@@ -210,8 +211,8 @@ def hours_since(first_year: int, *, person: str = "pk"):
 # --- the programme's quota ----------------------------------------------------------------------------------------
 
 def current_programme() -> ProgrammePage | None:
-    """The programme whose quota pages show: the first live one."""
-    return ProgrammePage.objects.live().order_by("path").first()
+    """The programme whose quota pages show: the first live one (published content: kept in the content cache)."""
+    return content_cache.cached("current-programme", lambda: ProgrammePage.objects.live().order_by("path").first())
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,15 @@ ASSIGNED_SOURCES = (Enrolment.Source.MANDATORY, Enrolment.Source.ADMIN, Enrolmen
 DASHBOARD_PAGE_FIELDS = ("title", "url_path", "path", "depth", "locale_id", "live", "content_type_id")
 
 
+def courses_to_suggest() -> list[CoursePage]:
+    """Live public courses one may ask to join (not only assigned), in the order of the page tree, with what a
+    suggestion shows: published content, the same for everyone, kept in the content cache (each person's
+    dashboard leaves out what they already take)."""
+    return content_cache.cached("courses-to-suggest", lambda: list(
+        CoursePage.objects.live().public().exclude(enrolment_policy=CoursePage.Policy.ASSIGNED)
+        .only(*DASHBOARD_PAGE_FIELDS, "summary").order_by("path")))
+
+
 def learner_dashboard(user: User, *, today: date | None = None, suggestions: int = 3) -> Dashboard:
     today = today or timezone.localdate()
     enrolments = list(
@@ -239,10 +248,7 @@ def learner_dashboard(user: User, *, today: date | None = None, suggestions: int
                        key=lambda e: e.completed_at, reverse=True)
     by_year = hours_by_year(user)
     taken = {e.course_id for e in enrolments}
-    next_courses = list(
-        CoursePage.objects.live().public().exclude(pk__in=taken)
-        .exclude(enrolment_policy=CoursePage.Policy.ASSIGNED).order_by("path")[:suggestions]
-    )
+    next_courses = [c for c in courses_to_suggest() if c.pk not in taken][:suggestions]
     return Dashboard(
         assigned=assigned,
         in_progress=[e for e in active if e.source not in ASSIGNED_SOURCES],
