@@ -29,12 +29,12 @@ class Argon2idHasher(Argon2PasswordHasher):
     parallelism = 1
 
     def verify(self, password, encoded):
-        algorithm, rest = encoded.split("$", 1)
-        if _sodium_argon2id is None or not rest.startswith("$argon2id$") or ",p=1$" not in rest:
+        algorithm, rest = encoded.split("$", 1)  # "argon2", "argon2id$v=19$m=…"
+        if _sodium_argon2id is None or not rest.startswith("argon2id$") or ",p=1$" not in rest:
             return super().verify(password, encoded)
         assert algorithm == self.algorithm
         try:
-            return _sodium_argon2id.verify(rest.encode("ascii"), password.encode("utf-8"))
+            return _sodium_argon2id.verify(("$" + rest).encode("ascii"), password.encode("utf-8"))
         except _nacl_exceptions.InvalidkeyError:  # the password does not match
             return False
         except (_nacl_exceptions.CryptoError, UnicodeError, ValueError):  # a hash libsodium does not take

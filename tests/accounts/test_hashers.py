@@ -54,6 +54,29 @@ def test_libsodium_and_argon2_cffi_agree_on_the_same_hashes(production_hashers):
         assert not hasher.verify("не тот", "argon2" + theirs)
 
 
+def test_a_log_in_check_of_our_hashes_is_libsodiums(production_hashers, monkeypatch):
+    """Our own hashes never reach argon2-cffi's check: libsodium answers, yes and no."""
+    import argon2
+
+    from lms.accounts import hashers
+
+    encoded = make_password("Пароль-2026")
+    sodium_calls = []
+    real = hashers._sodium_argon2id.verify
+
+    def spy(stored, password):
+        sodium_calls.append(stored)
+        return real(stored, password)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("argon2-cffi was asked")
+
+    monkeypatch.setattr(hashers._sodium_argon2id, "verify", spy)
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", refuse)
+    assert check_password("Пароль-2026", encoded) and not check_password("Пароль-2027", encoded)
+    assert len(sodium_calls) == 2 and sodium_calls[0].startswith(b"$argon2id$v=19$m=19456,t=2,p=1$")
+
+
 def test_hashes_libsodium_cannot_take_are_checked_by_argon2_cffi(production_hashers):
     """Several lanes (Django's own default) or Argon2i: the check falls back to argon2-cffi, and rehashes follow."""
     import argon2
