@@ -18,8 +18,23 @@ def production_hashers(settings):
 
 def test_new_passwords_are_argon2id_with_the_chosen_cost(production_hashers):
     encoded = make_password("Пароль-2026")
-    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert encoded.startswith("argon2$argon2id$v=19$m=12288,t=3,p=1$")
     assert check_password("Пароль-2026", encoded) and not check_password("пароль-2026", encoded)
+
+
+def test_a_hash_of_the_earlier_argon2id_cost_logs_in_and_is_rehashed(client, production_hashers):
+    """Hashes made at 19 MiB × 2 passes (before 2026-12-04) keep working and take the new cost at the next log-in."""
+    import argon2
+
+    person = UserFactory(email="earlier@example.org")
+    earlier = argon2.PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("Пароль-прежний-1")
+    person.password = "argon2" + earlier
+    person.save(update_fields=["password"])
+    response = client.post("/accounts/login/", {"login": "earlier@example.org", "password": "Пароль-прежний-1"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.password.startswith("argon2$argon2id$v=19$m=12288,t=3,p=1$")
+    assert check_password("Пароль-прежний-1", person.password)
 
 
 def test_an_older_pbkdf2_password_still_logs_in_and_is_rehashed(client, production_hashers, settings):
@@ -47,8 +62,8 @@ def test_libsodium_and_argon2_cffi_agree_on_the_same_hashes(production_hashers):
         assert hasher.verify(password, ours)
         assert not hasher.verify(password + " ", ours) and not hasher.verify(password.upper() + "!", ours)
         # libsodium's own hash of the same parameters is read by argon2-cffi, and by us
-        theirs = sodium.str(password.encode(), opslimit=2, memlimit=19 * 1024 * 1024).decode()
-        assert theirs.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        theirs = sodium.str(password.encode(), opslimit=3, memlimit=12 * 1024 * 1024).decode()
+        assert theirs.startswith("$argon2id$v=19$m=12288,t=3,p=1$")
         assert argon2.PasswordHasher().verify(theirs, password)
         assert hasher.verify(password, "argon2" + theirs)
         assert not hasher.verify("не тот", "argon2" + theirs)
@@ -74,7 +89,7 @@ def test_a_log_in_check_of_our_hashes_is_libsodiums(production_hashers, monkeypa
     monkeypatch.setattr(hashers._sodium_argon2id, "verify", spy)
     monkeypatch.setattr(argon2.PasswordHasher, "verify", refuse)
     assert check_password("Пароль-2026", encoded) and not check_password("Пароль-2027", encoded)
-    assert len(sodium_calls) == 2 and sodium_calls[0].startswith(b"$argon2id$v=19$m=19456,t=2,p=1$")
+    assert len(sodium_calls) == 2 and sodium_calls[0].startswith(b"$argon2id$v=19$m=12288,t=3,p=1$")
 
 
 def test_hashes_libsodium_cannot_take_are_checked_by_argon2_cffi(production_hashers):
